@@ -1,0 +1,3 @@
+export * from './types.js';
+export * from './sse.js';
+export * from './schemas.js';
