@@ -251,6 +251,8 @@ export interface PluginDefinition<Options = any> {
   /** valibot schema of the plugin's YAML block (defaults applied by it). */
   readonly schema?: GenericSchema<unknown, Options>;
   setup(options: Options, host: PluginHost): PluginInstance | Promise<PluginInstance>;
+  /** Advice for `switchyard validate` that does not make the config invalid (e.g. a plain-text key). */
+  warnings?(options: Options): Array<{ path: Array<string | number>; message: string }>;
 }
 
 // ───────────────────────────── providers ─────────────────────────────

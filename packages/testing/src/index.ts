@@ -1,0 +1,2 @@
+export * from './mock-server.js';
+export * from './conformance-types.js';
