@@ -68,6 +68,11 @@ export interface RequestContext {
   ttftMs?: number;
   /** Milliseconds spent waiting on upstreams (for x-switchyard-overhead-ms). */
   upstreamMs: number;
+  /**
+   * Facts plugins publish for route matching, by plugin name: a route's `match.<name>` block is matched
+   * against `facts[name]` (arrays: every listed value present / one of; `{ min, max }`: numeric range).
+   */
+  readonly facts: Record<string, Record<string, unknown>>;
   /** Extra response headers (rate-limit counts, cache status, ...). */
   readonly responseHeaders: Record<string, string>;
   readonly state: RequestState;
