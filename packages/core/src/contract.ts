@@ -226,7 +226,10 @@ export interface PluginInstance {
   hooks?: Partial<HookHandlers>;
   /** Keyed by `METHOD /path`. */
   endpoints?: Record<string, EndpointHandler>;
-  /** Called when a reload replaced this instance (after in-flight requests moved on) or at shutdown. */
+  /**
+   * Called at shutdown, or when a reload removed this plugin (after its in-flight requests ended).
+   * When a reload keeps the plugin, the new instance receives this one as `previous` instead.
+   */
   close?(): void | Promise<void>;
 }
 
@@ -238,6 +241,8 @@ export interface PluginHost {
   readonly previous?: PluginInstance;
   readonly events: GatewayEvents;
   readonly log: Logger;
+  /** The providers of the snapshot being built, by id. */
+  readonly providers: ReadonlyMap<string, ProviderInstance>;
   /** Shared services (redis connection, metrics meter, ...) registered by other parts. */
   readonly services: Services;
 }
@@ -341,6 +346,8 @@ export interface ProviderAdapter {
   classifyError(status: number, headers: UpstreamHttpResponse['headers'], body: string): ProviderErrorInfo;
   /** Optional: answer locally instead of over HTTP (the mock provider). */
   readonly transport?: Transport;
+  /** The URL to call when it is not `config.base_url` (e.g. derived from a region); only its origin is used. */
+  readonly baseUrl?: string;
 }
 
 /** Keys every provider block has (SPEC §3). Durations are already in ms. */

@@ -79,6 +79,7 @@ export const errors = {
   upstreamFailed: (message: string) => new GatewayError(502, 'upstream_error', message, { code: 'upstream_error' }),
   upstreamTimeout: (message: string) =>
     new GatewayError(504, 'upstream_timeout', message, { code: 'upstream_timeout', retryable: true }),
+  clientClosed: () => new GatewayError(499, 'client_closed', 'The client closed the request.', { code: 'client_closed' }),
   internal: (message = 'Internal gateway error.') =>
     new GatewayError(500, 'internal_error', message, { code: 'internal_error' }),
 };

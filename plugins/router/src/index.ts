@@ -1,0 +1,108 @@
+/**
+ * The router: the first route whose match fits wins (or the one named by x-switchyard-route);
+ * otherwise `provider/model` addresses a configured provider directly. Targets are resolved to
+ * providers and every matcher is compiled once per config load.
+ */
+import {
+  type GatewayConfig,
+  type PluginDefinition,
+  type ProviderInstance,
+  type RequestContext,
+  type RouteConfig,
+  type RouteMatch,
+  type Target,
+  errors,
+} from '@switchyard/core';
+import * as v from 'valibot';
+import { type RoutePredicate, compileMatch } from './match.js';
+import { type Strategy, strategies } from './strategies.js';
+
+export { strategies, type Strategy, type StrategyFactory } from './strategies.js';
+export { compileMatch } from './match.js';
+
+interface CompiledRoute {
+  match: RouteMatch;
+  test: RoutePredicate;
+  pick: Strategy;
+}
+
+function target(
+  spec: { provider: string; model?: string; weight?: number },
+  providers: ReadonlyMap<string, ProviderInstance>,
+): Target {
+  const provider_ref = providers.get(spec.provider);
+  if (!provider_ref) throw new Error(`unknown provider '${spec.provider}'`); // config validation reports it first
+  return {
+    key: `${spec.provider}/${spec.model ?? '*'}`,
+    provider: spec.provider,
+    model: spec.model,
+    weight: spec.weight ?? 1,
+    provider_ref,
+  };
+}
+
+function compileRoute(route: RouteConfig, providers: ReadonlyMap<string, ProviderInstance>): CompiledRoute {
+  const factory = strategies[route.strategy];
+  if (!factory) throw new Error(`route '${route.name}': unknown strategy '${route.strategy}'`);
+  return {
+    test: compileMatch(route.match),
+    pick: factory(),
+    match: {
+      name: route.name,
+      strategy: route.strategy,
+      targets: route.targets.map((t) => target(t, providers)),
+      fallback: (route.fallback ?? []).map((t) => target(t, providers)),
+      timeoutMs: route.timeout,
+    },
+  };
+}
+
+/** `provider/model` when no route matches: split at the first `/`, only for a configured provider id. */
+function direct(ctx: RequestContext, providers: ReadonlyMap<string, ProviderInstance>): RouteMatch | undefined {
+  const slash = ctx.model.indexOf('/');
+  if (slash <= 0) return undefined;
+  const id = ctx.model.slice(0, slash);
+  const provider_ref = providers.get(id);
+  if (!provider_ref) return undefined;
+  const model = ctx.model.slice(slash + 1);
+  if (!model) return undefined;
+  return {
+    name: 'direct',
+    strategy: 'priority',
+    targets: [{ key: `${id}/${model}`, provider: id, model, weight: 1, provider_ref }],
+    fallback: [],
+  };
+}
+
+export function createRouter(config: GatewayConfig, providers: ReadonlyMap<string, ProviderInstance>) {
+  const routes = config.routes.map((r) => compileRoute(r, providers));
+  const byName = new Map(routes.map((r) => [r.match.name, r]));
+  const byMatch = new Map(routes.map((r) => [r.match, r]));
+  return {
+    matchRoute(ctx: RequestContext): RouteMatch | undefined {
+      const forced = ctx.headers.get('x-switchyard-route');
+      if (forced) {
+        const route = byName.get(forced);
+        if (!route) throw errors.notFound(`Unknown route '${forced}' (x-switchyard-route).`);
+        return route.match;
+      }
+      for (const route of routes) if (route.test(ctx)) return route.match;
+      return direct(ctx, providers);
+    },
+    selectTarget(candidates: readonly Target[], ctx: RequestContext): Target | undefined {
+      const route = byMatch.get(ctx.route!);
+      return route ? route.pick(candidates) : candidates[0];
+    },
+  };
+}
+
+const router: PluginDefinition<Record<string, never>> = {
+  name: 'router',
+  schema: v.object({}),
+  setup(_options, host) {
+    const { matchRoute, selectTarget } = createRouter(host.config, host.providers);
+    return { hooks: { matchRoute, selectTarget } };
+  },
+};
+
+export default router;
