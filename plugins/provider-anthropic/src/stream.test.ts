@@ -116,6 +116,13 @@ describe('stream translation', () => {
     expect(error).toMatchObject({ status: 529, retryable: true, message: 'Overloaded', code: 'overloaded' });
   });
 
+  it('sends nothing for message_start alone, so an error before any content is still retryable', () => {
+    const [start, , , error] = new SseParser().push(wireText('anthropic_messages_stream_error.sse'));
+    const translator = makeAdapter().createStreamTranslator(makeCall({ stream: true }));
+    expect(translator.event(start!)).toEqual([]);
+    expect(() => translator.event(error!)).toThrow(UpstreamError);
+  });
+
   it('fails a stream cut before message_stop instead of ending it quietly', () => {
     const sse = wireText('anthropic_messages_stream_tools.sse');
     const cut = sse.slice(0, sse.indexOf('event: message_delta'));

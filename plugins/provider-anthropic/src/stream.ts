@@ -1,6 +1,7 @@
 /**
  * Anthropic SSE events → OpenAI `chat.completion.chunk`s (mapping.md §4), one translator per stream:
- *   message_start        → the role chunk {role:'assistant', content:''}
+ *   message_start        → id, model and input usage; the role chunk {role:'assistant', content:''} waits for
+ *                          the first content, so an error before any content is still retryable (no byte sent)
  *   text_delta           → delta.content
  *   thinking_delta       → delta.reasoning_content (signatures are collected, not streamed)
  *   tool_use block start → a tool call with id/type/name; input_json_delta → its arguments
@@ -90,7 +91,7 @@ export class AnthropicStreamTranslator implements StreamTranslator {
     if (message.id) this.id = `chatcmpl-${message.id}`;
     if (message.model) this.model = message.model;
     this.usage = { ...message.usage };
-    return this.open();
+    return [];
   }
 
   private blockStart(index: number, block: Record<string, any>): StreamItem[] {
@@ -169,7 +170,7 @@ export class AnthropicStreamTranslator implements StreamTranslator {
     return out;
   }
 
-  /** The role chunk, once, before anything else. */
+  /** The role chunk, once, before the first content (or the finish chunk of an empty answer). */
   private open(): ChatChunk[] {
     if (this.started) return [];
     this.started = true;
