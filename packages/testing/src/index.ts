@@ -1,2 +1,7 @@
 export * from './mock-server.js';
 export * from './conformance-types.js';
+export * from './test-gateway.js';
+export * from './conformance.js';
+export * from './mocks/openai.js';
+export * from './mocks/anthropic.js';
+export * from './mocks/gemini.js';

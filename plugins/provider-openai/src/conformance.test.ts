@@ -1,0 +1,3 @@
+import { describeProviderConformance, openaiKit } from '@switchyard/testing';
+
+describeProviderConformance(openaiKit);
