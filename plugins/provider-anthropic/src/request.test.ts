@@ -228,6 +228,8 @@ describe('fields and refusals', () => {
     });
     expect(body.stop_sequences).toEqual(['END']);
     expect(Object.keys(body).sort()).toEqual(['max_tokens', 'messages', 'model', 'stop_sequences']);
+    expect((await upstreamBody({ messages: [user('x')], stop: ['', 'A'] })).stop_sequences).toEqual(['A']);
+    expect((await upstreamBody({ messages: [user('x')], stop: [''] })).stop_sequences).toBeUndefined();
   });
 
   it('encodes a percent-encoded data URL as base64 and accepts inline PDFs', async () => {

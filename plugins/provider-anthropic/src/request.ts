@@ -30,7 +30,7 @@ export function buildHttpRequest(call: UpstreamCall, settings: RequestSettings):
   return { method: 'POST', path: `${settings.pathPrefix}/v1/messages`, headers, body: JSON.stringify(body) };
 }
 
-export function messagesBody(body: ChatRequest, model: string, stream: boolean, maxTokensDefault: number) {
+function messagesBody(body: ChatRequest, model: string, stream: boolean, maxTokensDefault: number) {
   if (!Array.isArray(body.messages)) throw errors.invalid('messages must be an array.', 'messages');
   if (typeof body.n === 'number' && body.n > 1) {
     throw errors.invalid('The anthropic provider returns one choice; n must be 1.', 'n');
@@ -48,8 +48,9 @@ export function messagesBody(body: ChatRequest, model: string, stream: boolean, 
   if (thinking) out.thinking = thinking;
   else Object.assign(out, sampling(body));
 
-  const stop = typeof body.stop === 'string' ? [body.stop] : body.stop;
-  if (Array.isArray(stop) && stop.length > 0) out.stop_sequences = stop;
+  // Anthropic refuses empty stop sequences; OpenAI clients sometimes send them.
+  const stop = (typeof body.stop === 'string' ? [body.stop] : (body.stop ?? [])).filter((s) => s !== '');
+  if (stop.length > 0) out.stop_sequences = stop;
   const user = body.user ?? body.safety_identifier;
   if (typeof user === 'string' && user) out.metadata = { user_id: user };
   if (format?.type === 'json_schema') {
