@@ -32,7 +32,15 @@ function settings(gateway: Gateway, snap: Snapshot): EdgeSettings {
     const maxSize = snap.config.server.body_limit;
     s = {
       clientIp: clientIpResolver(snap.config.server.trust_proxy),
-      limit: bodyLimit({ maxSize, onError: (c) => gateway.reject(c.get('incoming'), errors.tooLarge(maxSize)) }),
+      limit: bodyLimit({
+        maxSize,
+        onError: (c) => {
+          const res = gateway.reject(c.get('incoming'), errors.tooLarge(maxSize));
+          // The rest of the body is never read: tell the client not to reuse this connection.
+          res.headers.set('connection', 'close');
+          return res;
+        },
+      }),
     };
     settingsCache.set(snap, s);
   }

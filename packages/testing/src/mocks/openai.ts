@@ -91,7 +91,7 @@ export function openaiError(kind: ErrorKind, options: { retryAfterS?: number; me
   const e = ERRORS[kind];
   return () => ({
     status: e.status,
-    headers: options.retryAfterS === undefined ? {} : { 'retry-after': String(options.retryAfterS) },
+    headers: (options.retryAfterS === undefined ? {} : { 'retry-after': String(options.retryAfterS) }) as Record<string, string>,
     body: { error: { message: options.message ?? e.message, type: e.type, param: null, code: e.code } },
   });
 }
