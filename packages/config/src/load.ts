@@ -5,7 +5,6 @@
  *   plugin blocks → cross-checks → assemble (only when no error was found)
  */
 import type { GatewayConfig, PluginRef, ProviderConfig } from '@switchyard/core';
-import * as v from 'valibot';
 import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { interpolateDocument } from './interpolate.js';
 import { Locator } from './locate.js';
@@ -32,16 +31,15 @@ export async function loadConfig(text: string, options: LoadOptions): Promise<Lo
   for (const { path, message } of interpolation.problems) report.error(path, message);
 
   const raw: unknown = doc.toJS() ?? {};
-  const core = v.safeParse(coreSchema, raw);
-  if (!core.success) report.issues(core.issues);
-  const [providers, plugins] = await Promise.all([
+  const [core, providers, plugins] = await Promise.all([
+    report.validate(coreSchema, raw),
     resolveProviders(raw, options.definitions, report),
     resolvePlugins(raw, options.definitions, report),
   ]);
   checkRoutes(raw, report);
 
   const problems = [...yamlProblems, ...report.problems()];
-  if (!core.success || report.hasErrors) return { problems };
+  if (!core.ok || report.hasErrors) return { problems };
   return { config: assemble(core.output, providers, plugins), problems };
 }
 

@@ -3,7 +3,6 @@
  * `{ use: NAME_OR_PATH, config: {...}, enabled: bool }`; each plugin's schema validates its own options.
  */
 import type { PluginRef } from '@switchyard/core';
-import * as v from 'valibot';
 import { errorText, isMapping, listAt } from './guards.js';
 import { formatPath, type PathKey } from './problems.js';
 import type { Report } from './report.js';
@@ -120,11 +119,8 @@ async function resolve(item: PluginItem, definitions: DefinitionSource, report: 
   }
   try {
     if (definition.schema) {
-      const result = await v.safeParseAsync(definition.schema, item.options);
-      if (!result.success) {
-        report.issues(result.issues, item.optionsPath);
-        return ref;
-      }
+      const result = await report.validate(definition.schema, item.options, item.optionsPath);
+      if (!result.ok) return ref;
       ref.options = result.output;
     }
     for (const warning of definition.warnings?.(ref.options) ?? []) {

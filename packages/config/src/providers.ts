@@ -2,7 +2,7 @@
  * Provider blocks: the common keys are the core schema's; the type-specific keys are checked against
  * the provider definition's own schema, in place (issues at `providers.<id>.<key>`).
  */
-import * as v from 'valibot';
+import type * as v from 'valibot';
 import { errorText, isMapping, type Mapping, mappingAt } from './guards.js';
 import type { Report } from './report.js';
 import { PROVIDER_ENTRIES } from './schema.js';
@@ -64,12 +64,10 @@ async function resolveOne(id: string, block: Mapping, definitions: DefinitionSou
     }
   }
   if (!schema) return { defaultBaseUrl: definition.defaultBaseUrl, options: extras };
-  const result = await v.safeParseAsync(schema, extras);
-  if (!result.success) {
-    report.issues(result.issues, at);
-    return undefined;
-  }
-  return { defaultBaseUrl: definition.defaultBaseUrl, options: result.output as Mapping };
+  const result = await report.validate(schema, extras, at);
+  return result.ok
+    ? { defaultBaseUrl: definition.defaultBaseUrl, options: result.output as Mapping }
+    : undefined;
 }
 
 function objectKeys(schema: v.GenericSchema | undefined): string[] | undefined {

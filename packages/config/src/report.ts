@@ -1,8 +1,10 @@
 /** Collects problems at key paths, with their YAML positions; maps valibot issues onto them. */
-import type * as v from 'valibot';
+import * as v from 'valibot';
 import type { InterpolationReport } from './interpolate.js';
 import type { Locator } from './locate.js';
 import { type ConfigProblem, formatPath, type PathKey, sortProblems } from './problems.js';
+import { inspectShape } from './shape.js';
+import { unknownKeyMessage } from './suggest.js';
 
 export class Report {
   private readonly found: ConfigProblem[] = [];
@@ -21,14 +23,38 @@ export class Report {
     this.add(path, message, 'warning', options);
   }
 
-  /** valibot issues of a value that sits at `prefix` in the document. */
-  issues(issues: readonly v.BaseIssue<unknown>[], prefix: readonly PathKey[] = []): void {
+  /** Validates the value found at `prefix` in the document; its problems are reported here. */
+  async validate<T extends v.GenericSchema | v.GenericSchemaAsync>(
+    schema: T,
+    value: unknown,
+    prefix: readonly PathKey[] = [],
+  ): Promise<{ ok: true; output: v.InferOutput<T> } | { ok: false }> {
+    const shape = inspectShape(schema, value);
+    const lists = shape.lists.map((path) => [...prefix, ...path]);
+    for (const path of lists) this.error(path, 'expected a mapping (key: value pairs), got a list');
+    for (const { path, allowed } of shape.unknownKeys) {
+      this.error([...prefix, ...path], unknownKeyMessage(String(path.at(-1)), allowed), { key: true });
+    }
+    const result = await v.safeParseAsync(schema, value);
+    if (!result.success) this.issues(result.issues, prefix, lists);
+    return result.success && lists.length === 0 ? { ok: true, output: result.output } : { ok: false };
+  }
+
+  /** valibot issues of a value at `prefix`; those under `reported` paths were already reported otherwise. */
+  private issues(
+    issues: readonly v.BaseIssue<unknown>[],
+    prefix: readonly PathKey[],
+    reported: PathKey[][],
+  ): void {
+    const skipped = new Set([...this.interpolation.failed, ...reported.map((path) => JSON.stringify(path))]);
     for (const issue of issues) {
       const items = issue.path ?? [];
       const path = [...prefix, ...items.map((item) => item.key as PathKey)];
-      // A value whose ${VAR} could not be expanded has been reported already; its raw text would fail again.
-      if (this.underFailedInterpolation(path)) continue;
+      // E.g. a value whose ${VAR} could not be expanded: its raw text would fail again, to no one's benefit.
+      if (isUnder(path, skipped)) continue;
       const last = items.at(-1) as { origin?: string } | undefined;
+      // Unknown keys were all reported from the shape (valibot stops at the first).
+      if (last?.origin === 'key' && issue.expected === 'never') continue;
       const missing = last?.origin === 'key' && issue.received === 'undefined';
       const message = this.redact(plainMessage(issue.message), issue.received, path);
       this.error(path, message, { key: last?.origin === 'key' && !missing });
@@ -53,13 +79,6 @@ export class Report {
     this.found.push({ path: formatPath(path), ...position, message, severity });
   }
 
-  private underFailedInterpolation(path: readonly PathKey[]): boolean {
-    for (let depth = path.length; depth > 0; depth--) {
-      if (this.interpolation.failed.has(JSON.stringify(path.slice(0, depth)))) return true;
-    }
-    return false;
-  }
-
   /** Never print a value that came from the environment (it may be a secret): name its variables instead. */
   private redact(message: string, received: string, path: readonly PathKey[]): string {
     const vars = this.interpolation.fromEnv.get(JSON.stringify(path));
@@ -68,10 +87,15 @@ export class Report {
   }
 }
 
-/** valibot's default wording for key issues, as plugin schemas produce it, in the loader's own words. */
+function isUnder(path: readonly PathKey[], roots: Set<string>): boolean {
+  for (let depth = path.length; depth >= 0; depth--) {
+    if (roots.has(JSON.stringify(path.slice(0, depth)))) return true;
+  }
+  return false;
+}
+
+/** valibot's default wording for a missing key, as plugin schemas produce it, in the loader's own words. */
 function plainMessage(message: string): string {
-  const unknown = /^Invalid key: Expected never but received "(.*)"$/.exec(message);
-  if (unknown) return `unknown key "${unknown[1]}"`;
   const missing = /^Invalid key: Expected (".*") but received undefined$/.exec(message);
   if (missing) return `missing required key ${missing[1]}`;
   return message;

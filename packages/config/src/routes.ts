@@ -32,9 +32,13 @@ export function checkRoutes(raw: unknown, report: Report): void {
     const name = routeName(route, index);
     const first = firstByName.get(name);
     if (first === undefined) firstByName.set(name, index);
-    else {
-      const at = typeof route.name === 'string' ? ['routes', index, 'name'] : ['routes', index];
-      report.error(at, `duplicate route name "${name}" (also routes[${first}])`);
+    else if (typeof route.name === 'string') {
+      report.error(['routes', index, 'name'], `duplicate route name "${name}" (also routes[${first}])`);
+    } else {
+      report.error(
+        ['routes', index],
+        `this route's default name "${name}" is taken by routes[${first}]; give it a name`,
+      );
     }
     // Plugins may add match keys, so an unknown one is allowed; a near miss of a core key is likely a typo
     // that would make the route match more than intended.

@@ -4,29 +4,25 @@
  */
 import { isIP } from 'node:net';
 import * as v from 'valibot';
-import { unknownKeyMessage } from './suggest.js';
 import { duration, size } from './units.js';
 
 type Entries = v.ObjectEntries;
 
-/** Issues of object schemas in plain words: unknown keys (with a suggestion), missing keys, wrong type. */
-function objectMessage(allowed: readonly string[]): v.ErrorMessage<v.StrictObjectIssue | v.LooseObjectIssue> {
-  return (issue) => {
-    if (issue.expected === 'never') return unknownKeyMessage(String(issue.input), allowed);
-    if (issue.received === 'undefined' && issue.expected?.startsWith('"')) {
-      return `missing required key ${issue.expected}`;
-    }
-    return `expected a mapping, got ${issue.received}`;
-  };
-}
+/** Issues of object schemas in plain words (unknown keys are reported from the shape, see shape.ts). */
+const objectMessage: v.ErrorMessage<v.StrictObjectIssue | v.LooseObjectIssue> = (issue) => {
+  if (issue.received === 'undefined' && issue.expected?.startsWith('"')) {
+    return `missing required key ${issue.expected}`;
+  }
+  return `expected a mapping, got ${issue.received}`;
+};
 
 /** An object that rejects keys it does not know, so typos are caught. */
-export function strict<const E extends Entries>(entries: E) {
-  return v.strictObject(entries, objectMessage(Object.keys(entries)));
+function strict<const E extends Entries>(entries: E) {
+  return v.strictObject(entries, objectMessage);
 }
 
 function loose<const E extends Entries>(entries: E) {
-  return v.looseObject(entries, objectMessage(Object.keys(entries)));
+  return v.looseObject(entries, objectMessage);
 }
 
 function described<T extends v.GenericSchema>(schema: T, text: string) {
