@@ -70,7 +70,12 @@ export async function buildSnapshot(
   const pools = new Map<string, PooledTransport>();
   for (const [id, pc] of Object.entries(config.providers)) {
     const def = await deps.registry.provider(pc.type);
-    const adapter = def.create(pc as never, { log: deps.log, env });
+    let adapter: ProviderInstance['adapter'];
+    try {
+      adapter = def.create(pc as never, { log: deps.log, env });
+    } catch (err) {
+      throw new Error(`providers.${id}: ${(err as Error).message}`);
+    }
     providers.set(id, { id, type: pc.type, config: pc, adapter });
     if (adapter.transport) {
       transports.set(id, adapter.transport);

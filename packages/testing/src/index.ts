@@ -5,3 +5,4 @@ export * from './conformance.js';
 export * from './mocks/openai.js';
 export * from './mocks/anthropic.js';
 export * from './mocks/gemini.js';
+export * from './mocks/bedrock.js';
