@@ -58,6 +58,7 @@ describe('configJsonSchema', () => {
       ['a full config', FULL],
       ['a provider type given as a path', 'providers:\n  own: { type: ./my-provider.js, anything: 1 }\n'],
       ['a plugin given as a path', 'plugins: [./my-plugin.js]\n'],
+      ['an extension key holding an anchor', 'x-shared: &s { type: mock }\nproviders: { a: *s }\n'],
     ])('accepts %s', (_, yaml) => {
       expect(check(yaml), JSON.stringify(validate.errors)).toBe(true);
     });

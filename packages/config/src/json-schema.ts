@@ -31,6 +31,8 @@ export function configJsonSchema(definitions: { plugins: Definitions; providers:
     $schema: DRAFT_07,
     title: 'Switchyard gateway configuration',
     ...core,
+    // Extension fields (`x-common: &anchor`) hold shared YAML blocks.
+    patternProperties: { '^x-': {} },
     properties: {
       ...properties,
       providers: { ...keep(properties.providers), ...providersSchema(definitions.providers) },

@@ -188,6 +188,52 @@ describe('loadConfig: a valid config', () => {
   });
 });
 
+describe('loadConfig: YAML anchors and extension keys', () => {
+  test('top-level x-* keys hold shared blocks and are otherwise ignored', async () => {
+    const yaml = [
+      'x-common: &common',
+      '  type: openai',
+      '  headers: { x-team: "${TEAM}" }',
+      'providers:',
+      '  a:',
+      '    <<: *common',
+      '    api_key: key-a',
+      '  b:',
+      '    <<: *common',
+      '    base_url: https://b.example/v1',
+      '',
+    ].join('\n');
+    const result = await load(yaml, { TEAM: 'research' });
+    expect(result.problems).toEqual([]);
+    expect(Object.keys(result.config ?? {})).not.toContain('x-common');
+    expect(result.config?.providers.a).toMatchObject({
+      type: 'openai',
+      api_key: 'key-a',
+      headers: { 'x-team': 'research' },
+    });
+    expect(result.config?.providers.b).toMatchObject({
+      base_url: 'https://b.example/v1',
+      headers: { 'x-team': 'research' },
+    });
+    expect(result.config?.providers.a?.base_url).toBe('https://api.openai.com/v1');
+  });
+
+  test('a merged block is validated like a written one', async () => {
+    const yaml = [
+      'providers:',
+      '  a: &a',
+      '    type: openai',
+      '    timeout: { connect: 5 }',
+      '  b:',
+      '    <<: *a',
+      '    organisation: x',
+      '',
+    ];
+    const result = await load(yaml.join('\n'));
+    expect(result.problems.map((p) => [p.path, p.line, p.col])).toEqual([['providers.b.organisation', 7, 5]]);
+  });
+});
+
 describe('loadConfig: secrets', () => {
   test('a value from the environment is never printed in a problem', async () => {
     const yaml = 'server:\n  port: ${PORT}\nredis:\n  url: ${REDIS_URL}\n';

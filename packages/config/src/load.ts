@@ -6,6 +6,7 @@
  */
 import type { GatewayConfig, PluginRef, ProviderConfig } from '@switchyard/core';
 import { LineCounter, parseDocument, type YAMLError } from 'yaml';
+import { isMapping } from './guards.js';
 import { interpolateDocument } from './interpolate.js';
 import { Locator } from './locate.js';
 import { resolvePlugins } from './plugins.js';
@@ -18,7 +19,8 @@ import type { LoadOptions, LoadResult } from './types.js';
 
 export async function loadConfig(text: string, options: LoadOptions): Promise<LoadResult> {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  // `merge`: `<<: *defaults` is how YAML configs share blocks (providers with common headers, ...).
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true });
   const yamlProblems = [
     ...syntaxProblems(doc.errors, 'error', text, lineCounter),
     ...syntaxProblems(doc.warnings, 'warning', text, lineCounter),
@@ -30,7 +32,7 @@ export async function loadConfig(text: string, options: LoadOptions): Promise<Lo
   const report = new Report(new Locator(doc, lineCounter), interpolation);
   for (const { path, message } of interpolation.problems) report.error(path, message);
 
-  const raw: unknown = doc.toJS() ?? {};
+  const raw = withoutExtensions(doc.toJS() ?? {});
   const [core, providers, plugins] = await Promise.all([
     report.validate(coreSchema, raw),
     resolveProviders(raw, options.definitions, report),
@@ -67,6 +69,12 @@ function syntaxProblems(
 function flowHint(line: string): string {
   // biome-ignore lint/suspicious/noTemplateCurlyInString: the message shows a ${VAR} reference
   return /[[{].*\$\{/.test(line) ? ' (inside [ ] or { }, put ${VAR} references in quotes: "${VAR}")' : '';
+}
+
+/** Top-level `x-*` keys are extension fields, as in Compose files: a home for YAML anchors, otherwise ignored. */
+function withoutExtensions(raw: unknown): unknown {
+  if (!isMapping(raw)) return raw;
+  return Object.fromEntries(Object.entries(raw).filter(([key]) => !key.startsWith('x-')));
 }
 
 function assemble(
