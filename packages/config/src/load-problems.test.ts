@@ -196,12 +196,14 @@ const cases: Array<{ name: string; yaml: string[]; env?: NodeJS.ProcessEnv; prob
       '      headers:',
       '        x-team: { regex: "(unclosed" }',
       '        "bad header": x',
+      '        x-tier: { regex: "^a", flags: i }',
       '    targets: [{ provider: a }]',
     ],
     problems: [
       ['routes[0].match.paths[0]', 4, 15, 'expected a path like /v1/chat/completions'],
       ['routes[0].match.headers.x-team.regex', 6, 26, /^invalid regex: .*Unterminated group/],
       ['routes[0].match.headers["bad header"]', 7, 9, 'expected a header name'],
+      ['routes[0].match.headers.x-tier', 8, 17, 'expected a header value or { regex: "..." }'],
     ],
   },
   {
@@ -240,6 +242,11 @@ const cases: Array<{ name: string; yaml: string[]; env?: NodeJS.ProcessEnv; prob
       ['plugins[6].retry', 10, 5, 'plugin "retry" is already listed at plugins[1]'],
       ['plugins[6].retry', 10, 12, 'expected a mapping (key: value pairs), got a list'],
     ],
+  },
+  {
+    name: 'an unknown key inside a discriminated variant of a plugin block',
+    yaml: ['plugins:', '  - cache:', '      store: { type: memory, max_entires: 10 }'],
+    problems: [['plugins[0].cache.store.max_entires', 3, 30, 'unknown key "max_entires"']],
   },
   {
     name: 'unset variables and a bad reference, each at its key',

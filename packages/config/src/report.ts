@@ -35,28 +35,36 @@ export class Report {
     for (const { path, allowed } of shape.unknownKeys) {
       this.error([...prefix, ...path], unknownKeyMessage(String(path.at(-1)), allowed), { key: true });
     }
+    const unknownKeys = shape.unknownKeys.map(({ path }) => [...prefix, ...path]);
     const result = await v.safeParseAsync(schema, value);
-    if (!result.success) this.issues(result.issues, prefix, lists);
+    if (!result.success) this.issues(result.issues, prefix, lists, unknownKeys);
     return result.success && lists.length === 0 ? { ok: true, output: result.output } : { ok: false };
   }
 
-  /** valibot issues of a value at `prefix`; those under `reported` paths were already reported otherwise. */
+  /**
+   * valibot issues of a value at `prefix`. Those under `lists` and at `unknownKeys` were reported from the
+   * shape already (valibot stops at the first unknown key of an object).
+   */
   private issues(
     issues: readonly v.BaseIssue<unknown>[],
     prefix: readonly PathKey[],
-    reported: PathKey[][],
+    lists: PathKey[][],
+    unknownKeys: PathKey[][],
   ): void {
-    const skipped = new Set([...this.interpolation.failed, ...reported.map((path) => JSON.stringify(path))]);
+    const skipped = new Set([...this.interpolation.failed, ...lists.map((path) => JSON.stringify(path))]);
+    const reportedKeys = new Set(unknownKeys.map((path) => JSON.stringify(path)));
     for (const issue of issues) {
       const items = issue.path ?? [];
       const path = [...prefix, ...items.map((item) => item.key as PathKey)];
       // E.g. a value whose ${VAR} could not be expanded: its raw text would fail again, to no one's benefit.
       if (isUnder(path, skipped)) continue;
       const last = items.at(-1) as { origin?: string } | undefined;
-      // Unknown keys were all reported from the shape (valibot stops at the first).
-      if (last?.origin === 'key' && issue.expected === 'never') continue;
+      const unknownKey = last?.origin === 'key' && issue.expected === 'never';
+      if (unknownKey && reportedKeys.has(JSON.stringify(path))) continue;
       const missing = last?.origin === 'key' && issue.received === 'undefined';
-      const message = this.redact(plainMessage(issue.message), issue.received, path);
+      const message = unknownKey
+        ? `unknown key "${String(path.at(-1))}"`
+        : this.redact(plainMessage(issue.message), issue.received, path);
       this.error(path, message, { key: last?.origin === 'key' && !missing });
     }
   }

@@ -25,6 +25,14 @@ export const fakePlugins: Record<string, PluginEntry> = {
       ),
   },
   metrics: { schema: v.object({ path: v.optional(v.string(), '/metrics') }) },
+  cache: {
+    schema: v.object({
+      store: v.variant('type', [
+        v.strictObject({ type: v.literal('memory'), max_entries: v.optional(v.number()) }),
+        v.strictObject({ type: v.literal('redis'), prefix: v.optional(v.string()) }),
+      ]),
+    }),
+  },
   // A plugin without a schema takes its options as written.
   router: {},
 };
