@@ -124,6 +124,33 @@ describe('watchConfigFile', () => {
     expect(calls).toBe(0);
   });
 
+  test('without onError, an error becomes a process warning and watching goes on', async () => {
+    await writeFile(file, 'port: 1\n');
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      let changes = 0;
+      watcher = watchConfigFile(
+        file,
+        () => {
+          changes++;
+          throw new Error('reload failed');
+        },
+        { debounceMs: DEBOUNCE_MS },
+      );
+      await sleep(DEBOUNCE_MS);
+      await writeFile(file, 'port: 2\n');
+      await sleep(SETTLE_MS);
+      await writeFile(file, 'port: 3\n');
+      await sleep(SETTLE_MS);
+      expect(changes).toBe(2);
+      expect(warnings.map((w) => w.message)).toEqual(['reload failed', 'reload failed']);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   test('an error thrown by onChange goes to onError, and watching goes on', async () => {
     await writeFile(file, 'port: 1\n');
     const errors: unknown[] = [];

@@ -11,8 +11,11 @@ import { dirname, resolve } from 'node:path';
 export interface WatchOptions {
   /** Quiet time after the last event before the file is read (default 200 ms). */
   debounceMs?: number;
-  /** Read errors (other than the file being missing), watcher errors, and errors thrown by onChange.
-   *  Without it they are thrown, as an EventEmitter does with an unhandled 'error'. */
+  /**
+   * Read errors (other than the file being missing), watcher errors, and errors thrown by onChange.
+   * Without it they become process warnings (`process.on('warning')`, printed to stderr): a watcher
+   * hiccup must not bring the gateway down, and watching goes on either way.
+   */
   onError?: (error: unknown) => void;
 }
 
@@ -28,9 +31,7 @@ export function watchConfigFile(
   const fail =
     options.onError ??
     ((error: unknown) =>
-      setImmediate(() => {
-        throw error;
-      }));
+      process.emitWarning(error instanceof Error ? error : String(error), 'ConfigWatchWarning'));
 
   let last = readNow(path);
   let closed = false;
