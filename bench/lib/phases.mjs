@@ -1,0 +1,123 @@
+/**
+ * The three phases of a benchmark: the alternated throughput comparison at N connections, the
+ * one-connection latency comparison, and the memory soak. Each run is bounded by its duration.
+ */
+import { assertAlive } from './children.mjs';
+import { runLoad } from './load.mjs';
+import { cpuMeter, sampleRss } from './procfs.mjs';
+import { median, slope, spread } from './stats.mjs';
+
+const RSS_SAMPLE_MS = 250;
+const LATENCY_WARMUP_S = 1;
+/** A soak "trends upward" when the fitted rise over the run exceeds this share of the median RSS. */
+const SOAK_RISE_LIMIT = 0.05;
+
+const round2 = (n) => (n === undefined ? undefined : Math.round(n * 100) / 100);
+
+/** One warmed-up, measured run against a target, with its RSS peak and the CPU use of each process. */
+export async function measureRun(target, { upstream, connections, seconds, warmup }) {
+  assertAlive(target.handle);
+  const load = { origin: target.handle.url, connections, request: target.request };
+  if (warmup > 0) await runLoad({ ...load, seconds: warmup });
+  const rss = sampleRss(target.handle.pid, RSS_SAMPLE_MS);
+  const cpu = cpuMeter([target.handle.pid, upstream.pid, process.pid]);
+  const result = await runLoad({ ...load, seconds });
+  const [server, upstreamCpu, generator] = cpu.stop();
+  const samples = rss.stop();
+  assertAlive(target.handle);
+  assertAlive(upstream);
+  return {
+    ...result,
+    rss_peak_mb: round2(Math.max(...samples.map((s) => s.rss_mb))),
+    cpu_pct: { server: round2(server), upstream: round2(upstreamCpu), generator: round2(generator) },
+  };
+}
+
+function summarize(runs) {
+  const pick = (f) => runs.map(f);
+  return {
+    rps: round2(median(pick((r) => r.rps))),
+    rps_spread: round2(spread(pick((r) => r.rps))),
+    p50_ms: round2(median(pick((r) => r.p50_ms))),
+    p99_ms: round2(median(pick((r) => r.p99_ms))),
+    rss_peak_mb: round2(median(pick((r) => r.rss_peak_mb))),
+    cpu_pct: {
+      server: round2(median(pick((r) => r.cpu_pct.server))),
+      upstream: round2(median(pick((r) => r.cpu_pct.upstream))),
+      generator: round2(median(pick((r) => r.cpu_pct.generator))),
+    },
+    failures: runs.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0),
+  };
+}
+
+/**
+ * Rounds of runs over `targets`, in the same order every round (gateway, proxy, gateway, proxy...),
+ * so slow drift of the machine hits every target alike. Returns every run and the medians.
+ */
+export async function alternate(targets, { rounds, connections, seconds, warmup, upstream, log }) {
+  const runs = new Map(targets.map((t) => [t.id, []]));
+  for (let round = 1; round <= rounds; round++) {
+    for (const target of targets) {
+      const run = await measureRun(target, { upstream, connections, seconds, warmup });
+      runs.get(target.id).push(run);
+      log(round, target, run);
+    }
+  }
+  return targets.map((t) => ({
+    id: t.id,
+    kind: t.kind,
+    workload: t.workload,
+    runs: runs.get(t.id),
+    ...summarize(runs.get(t.id)),
+  }));
+}
+
+/** The one-connection rounds: the same alternation, one connection, a short warm-up. */
+export function latencyRounds(targets, { rounds, seconds, upstream, log }) {
+  return alternate(targets, { rounds, connections: 1, seconds, warmup: LATENCY_WARMUP_S, upstream, log });
+}
+
+/** Throughput of each gateway over the proxy measured for the same workload in the same run. */
+export function ratios(summaries) {
+  const proxies = new Map(summaries.filter((s) => s.kind === 'proxy').map((s) => [s.workload, s]));
+  return summaries
+    .filter((s) => s.kind === 'gateway')
+    .map((s) => ({
+      id: s.id,
+      vs: proxies.get(s.workload).id,
+      ratio: round2(s.rps / proxies.get(s.workload).rps),
+    }));
+}
+
+/** Median p50 of each target minus the median p50 of calling the mock directly with the same workload. */
+export function addedLatency(summaries) {
+  const direct = new Map(summaries.filter((s) => s.kind === 'direct').map((s) => [s.workload, s]));
+  return summaries
+    .filter((s) => s.kind !== 'direct')
+    .map((s) => ({ id: s.id, added_p50_ms: round2(s.p50_ms - direct.get(s.workload).p50_ms) }));
+}
+
+/** One long run against one gateway, sampling RSS; reports the series and its fitted trend. */
+export async function soak(target, { seconds, intervalS, connections, warmup, upstream }) {
+  assertAlive(target.handle);
+  const load = { origin: target.handle.url, connections, request: target.request };
+  if (warmup > 0) await runLoad({ ...load, seconds: warmup });
+  const rss = sampleRss(target.handle.pid, intervalS * 1000);
+  const result = await runLoad({ ...load, seconds });
+  const series = rss.stop().map((s) => ({ t_s: Math.round(s.t_s), rss_mb: round2(s.rss_mb) }));
+  assertAlive(target.handle);
+  assertAlive(upstream);
+  const perSecond = slope(series.map((s) => ({ x: s.t_s, y: s.rss_mb })));
+  const span = series.at(-1).t_s - series[0].t_s;
+  const rise = perSecond * span;
+  const mid = median(series.map((s) => s.rss_mb));
+  return {
+    id: target.id,
+    rps: round2(result.rps),
+    failures: result.non2xx + result.errors + result.timeouts,
+    series,
+    slope_mb_per_min: round2(perSecond * 60),
+    fitted_rise_mb: round2(rise),
+    trend: rise > SOAK_RISE_LIMIT * mid ? 'upward' : 'flat',
+  };
+}

@@ -1,0 +1,17 @@
+/**
+ * The benchmark's scenarios: a gateway config in ./configs and the workload sent to it. To add one,
+ * add its YAML file (use ${BENCH_UPSTREAM_URL} for the upstream and port 0) and one line here; then
+ * `pnpm bench --scenarios kernel,NAME` measures both side by side in the same run.
+ *
+ * `request` (optional): `stream: true` asks for SSE answers; `headers` are sent with every request
+ * (e.g. a gateway key); `uniqueBodies: true` makes every body different (a cache that never hits).
+ * The thin proxy is measured once per distinct workload, with the same requests.
+ */
+export const SCENARIOS = {
+  kernel: { config: 'kernel.yaml', about: 'router + metrics' },
+  'kernel-stream': {
+    config: 'kernel.yaml',
+    about: 'router + metrics, SSE answers',
+    request: { stream: true },
+  },
+};

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { addedLatency, ratios } from '../lib/phases.mjs';
+import { median, percentile, slope, spread } from '../lib/stats.mjs';
+
+describe('stats', () => {
+  it('takes nearest-rank percentiles of a sorted array', () => {
+    const values = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentile(values, 50)).toBe(50);
+    expect(percentile(values, 99)).toBe(99);
+    expect(percentile(values, 100)).toBe(100);
+    expect(percentile([7], 99)).toBe(7);
+    expect(percentile([], 50)).toBeUndefined();
+  });
+
+  it('takes medians of odd and even counts, ignoring missing values', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([undefined, 5, Number.NaN])).toBe(5);
+    expect(median([])).toBeUndefined();
+  });
+
+  it('measures the spread of runs against their median', () => {
+    expect(spread([90, 100, 110])).toBeCloseTo(0.2);
+  });
+
+  it('fits a least-squares slope', () => {
+    expect(slope([0, 5, 10, 15].map((x) => ({ x, y: 100 + 2 * x })))).toBeCloseTo(2);
+    expect(slope([0, 5, 10].map((x, i) => ({ x, y: [100, 104, 100][i] })))).toBeCloseTo(0);
+    expect(slope([{ x: 1, y: 1 }])).toBe(0);
+  });
+});
+
+describe('comparisons', () => {
+  const summaries = [
+    { id: 'direct', kind: 'direct', workload: '{}', rps: 30_000, p50_ms: 0.1 },
+    { id: 'proxy', kind: 'proxy', workload: '{}', rps: 10_000, p50_ms: 0.25 },
+    { id: 'gateway:kernel', kind: 'gateway', workload: '{}', rps: 7_000, p50_ms: 0.3 },
+    { id: 'proxy:s', kind: 'proxy', workload: '{"stream":true}', rps: 5_000, p50_ms: 0.5 },
+    { id: 'direct:s', kind: 'direct', workload: '{"stream":true}', rps: 9_000, p50_ms: 0.2 },
+    { id: 'gateway:s', kind: 'gateway', workload: '{"stream":true}', rps: 2_500, p50_ms: 0.9 },
+  ];
+
+  it('divides each gateway by the proxy of its own workload', () => {
+    expect(ratios(summaries)).toEqual([
+      { id: 'gateway:kernel', vs: 'proxy', ratio: 0.7 },
+      { id: 'gateway:s', vs: 'proxy:s', ratio: 0.5 },
+    ]);
+  });
+
+  it('subtracts the direct p50 of the same workload', () => {
+    expect(addedLatency(summaries)).toEqual([
+      { id: 'proxy', added_p50_ms: 0.15 },
+      { id: 'gateway:kernel', added_p50_ms: 0.2 },
+      { id: 'proxy:s', added_p50_ms: 0.3 },
+      { id: 'gateway:s', added_p50_ms: 0.7 },
+    ]);
+  });
+});
