@@ -5,7 +5,8 @@
  *   onRequest(guard) → authenticate(first) → limit(guard) → matchRoute(first) → cacheLookup(first)
  *   → transformRequest(waterfall) → filterTargets(waterfall) → selectTarget(first)
  *   → [attempt loop, owned by the core: provider.buildRequest → send → classify; retry(first); onAttempt(observer)]
- *   → transformResponse / transformChunk (waterfall, reverse order) → onResponse(observer) | onError(observer)
+ *   → transformResponse / transformChunk (waterfall, reverse order) → onHeaders(observer)
+ *   → onResponse(observer) | onError(observer)
  */
 import type { ChatChunk, ChatCompletion, ChatRequest, SseEvent, Usage } from '@switchyard/protocol';
 import type { GenericSchema } from 'valibot';
@@ -181,6 +182,12 @@ export interface HookHandlers {
   transformResponse(body: ChatCompletion, ctx: RequestContext): Awaitable<ChatCompletion>;
   /** waterfall (reverse order): one stream chunk; return null to drop it. Synchronous: it runs per event. */
   transformChunk(chunk: ChatChunk, ctx: RequestContext): ChatChunk | null;
+  /**
+   * observer, synchronous: the reply's headers are about to be built — the last moment to add
+   * `ctx.responseHeaders` from what the reply settled (JSON: the final body and `ctx.usage`; streams: only
+   * the first chunk is in hand, usage comes at the end). Not called for error responses.
+   */
+  onHeaders(ctx: RequestContext, reply: Reply): void;
   /** observer: the reply has been fully sent (streams: after the last event). */
   onResponse(ctx: RequestContext, reply: Reply): void | Promise<void>;
   /** observer: the request failed with this error (already sent to the client). */
@@ -203,6 +210,7 @@ export const HOOK_KINDS: { readonly [K in HookName]: HookKind } = {
   onAttempt: 'observer',
   transformResponse: 'waterfall',
   transformChunk: 'waterfall',
+  onHeaders: 'observer',
   onResponse: 'observer',
   onError: 'observer',
 };

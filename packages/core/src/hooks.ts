@@ -119,7 +119,7 @@ export class HookRunner {
   }
 
   /** observer: all run; failures are logged, never surfaced to the client. */
-  observe<K extends 'onAttempt' | 'onResponse' | 'onError'>(hook: K, ...args: Parameters<HookHandlers[K]>): void {
+  observe<K extends 'onAttempt' | 'onHeaders' | 'onResponse' | 'onError'>(hook: K, ...args: Parameters<HookHandlers[K]>): void {
     for (const { plugin, fn } of this.table[hook]) {
       try {
         const r = (fn as (...a: unknown[]) => unknown)(...args);

@@ -44,6 +44,7 @@ async function jsonResponse(ctx: RequestContext, reply: JsonReply, hooks: HookRu
     text = undefined;
   }
   text ??= JSON.stringify(reply.body);
+  if (hooks.has('onHeaders')) hooks.observe('onHeaders', ctx, reply);
   const headers = Object.assign(gatewayHeaders(ctx, JSON_TYPE), reply.headers);
   ctx.ttftMs = performance.now() - ctx.startedAt;
   finish();
@@ -115,6 +116,7 @@ function streamResponse(ctx: RequestContext, reply: StreamReply, hooks: HookRunn
       await iterator.return?.();
     },
   });
+  if (hooks.has('onHeaders')) hooks.observe('onHeaders', ctx, reply);
   const headers = Object.assign(gatewayHeaders(ctx, 'text/event-stream; charset=utf-8'), reply.headers);
   headers['cache-control'] = 'no-cache';
   return new Response(body, { status: 200, headers });
