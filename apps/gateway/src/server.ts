@@ -96,7 +96,10 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
     return reloading;
   };
   const watcher = source.file
-    ? watchConfigFile(source.file, () => void reload(), { debounceMs: options.watchDebounceMs ?? 200 })
+    ? watchConfigFile(source.file, () => void reload(), {
+        debounceMs: options.watchDebounceMs ?? 200,
+        onError: (err) => log.warn({ err: err.message }, 'config watcher error'),
+      })
     : undefined;
 
   let stopping: Promise<boolean> | undefined;

@@ -4,7 +4,7 @@
  */
 import { isIP } from 'node:net';
 import * as v from 'valibot';
-import { duration, size } from './units.js';
+import { duration, size } from '@switchyard/core';
 
 type Entries = v.ObjectEntries;
 

@@ -1,41 +1,66 @@
-/** Durations and sizes as config writes them (`250ms`, `5s`, `10m`, `1h`; `512kb`, `10mb`). */
+/**
+ * Durations and sizes as the config writes them (`250ms`, `10mb`), and the valibot schemas that turn
+ * them into milliseconds and bytes. Shared by the config loader and every plugin schema (cache ttl, retry backoff, ...) read
+ * durations exactly like the core does.
+ */
 import * as v from 'valibot';
 
-const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/;
-const DURATION_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
-const SIZE = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i;
-const SIZE_BYTES = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 } as const;
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
+// Lower or upper case units; a pattern without flags, so JSON Schema can carry it.
+const SIZE = /^(\d+(?:\.\d+)?)(b|kb|mb|gb|B|KB|MB|GB)$/;
 
-/** Milliseconds; plain numbers are already ms. NaN when unreadable. */
+const MS_PER: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+// Binary multiples, as body-size limits are usually meant.
+const BYTES_PER: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+const DURATION_HINT = 'expected a duration like 250ms, 5s, 10m, 1h or 1d (a number is milliseconds)';
+const SIZE_HINT = 'expected a size like 512kb, 10mb or 1gb (a number is bytes)';
+
+function convert(
+  value: string | number,
+  pattern: RegExp,
+  units: Record<string, number>,
+  hint: string,
+): number {
+  if (typeof value === 'number') {
+    if (Number.isFinite(value) && value >= 0) return value;
+    throw new RangeError(`${hint}, got ${value}`);
+  }
+  const match = pattern.exec(value);
+  if (!match) throw new RangeError(`${hint}, got "${value}"`);
+  return Math.round(Number(match[1]) * units[match[2]!.toLowerCase()]!);
+}
+
+/** Milliseconds: `'250ms'`, `'5s'`, `'10m'`, `'1h'`, `'1d'`; a number is already milliseconds. */
 export function parseDuration(value: string | number): number {
-  if (typeof value === 'number') return value;
-  const m = DURATION.exec(value.trim());
-  return m ? Number(m[1]) * DURATION_MS[m[2] as keyof typeof DURATION_MS] : Number.NaN;
+  return convert(value, DURATION, MS_PER, DURATION_HINT);
 }
 
-/** Bytes; plain numbers are already bytes. NaN when unreadable. */
+/** Bytes: `'512kb'`, `'10mb'`, `'1gb'` (binary multiples; lower or upper case); a number is already bytes. */
 export function parseSize(value: string | number): number {
-  if (typeof value === 'number') return value;
-  const m = SIZE.exec(value.trim());
-  return m ? Math.round(Number(m[1]) * SIZE_BYTES[(m[2]?.toLowerCase() ?? 'b') as keyof typeof SIZE_BYTES]) : Number.NaN;
+  return convert(value, SIZE, BYTES_PER, SIZE_HINT);
 }
 
-/** valibot: a duration string or ms number → ms. */
-export const duration = (description?: string) =>
-  v.pipe(
-    v.union([v.string(), v.number()], 'must be a duration like 250ms, 5s, 10m or 1h'),
-    v.transform(parseDuration),
-    v.number(),
-    v.check((n) => Number.isFinite(n) && n >= 0, 'must be a duration like 250ms, 5s, 10m or 1h'),
-    v.description(description ?? 'A duration: 250ms, 5s, 10m, 1h (numbers are milliseconds).'),
-  );
+const nonNegative = (hint: string) =>
+  v.pipe(v.number(hint), v.minValue(0, hint), v.maxValue(Number.MAX_SAFE_INTEGER, hint));
 
-/** valibot: a size string or byte count → bytes. */
-export const size = (description?: string) =>
-  v.pipe(
-    v.union([v.string(), v.number()], 'must be a size like 512kb or 10mb'),
-    v.transform(parseSize),
-    v.number(),
-    v.check((n) => Number.isFinite(n) && n >= 0, 'must be a size like 512kb or 10mb'),
-    v.description(description ?? 'A size: 512kb, 10mb (numbers are bytes).'),
+/** A valibot schema: a duration string or a number of ms in, milliseconds out. */
+export function duration(description = 'A duration: 250ms, 5s, 10m, 1h, 1d (a number is milliseconds).') {
+  return v.pipe(
+    v.union(
+      [v.pipe(v.string(), v.regex(DURATION, DURATION_HINT)), nonNegative(DURATION_HINT)],
+      DURATION_HINT,
+    ),
+    v.transform(parseDuration),
+    v.description(description),
   );
+}
+
+/** A valibot schema: a size string or a number of bytes in, bytes out. */
+export function size(description = 'A size: 512kb, 10mb, 1gb (a number is bytes).') {
+  return v.pipe(
+    v.union([v.pipe(v.string(), v.regex(SIZE, SIZE_HINT)), nonNegative(SIZE_HINT)], SIZE_HINT),
+    v.transform(parseSize),
+    v.description(description),
+  );
+}
