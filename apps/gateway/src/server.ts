@@ -98,7 +98,7 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
   const watcher = source.file
     ? watchConfigFile(source.file, () => void reload(), {
         debounceMs: options.watchDebounceMs ?? 200,
-        onError: (err) => log.warn({ err: err.message }, 'config watcher error'),
+        onError: (err) => log.warn({ err: String(err) }, 'config watcher error'),
       })
     : undefined;
 
