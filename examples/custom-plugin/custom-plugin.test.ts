@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { type TestGateway, startTestGateway } from '@switchyard/testing';
+import { startTestGateway, type TestGateway } from '@switchyard/testing';
 import { request } from 'undici';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
@@ -7,7 +7,9 @@ let gw: TestGateway;
 beforeAll(async () => {
   gw = await startTestGateway({
     providers: { mock: { type: 'mock' } },
-    plugins: [{ use: fileURLToPath(new URL('./require-user.js', import.meta.url)), config: { header: 'x-end-user' } }],
+    plugins: [
+      { use: fileURLToPath(new URL('./require-user.js', import.meta.url)), config: { header: 'x-end-user' } },
+    ],
   });
 });
 afterAll(() => gw.close());

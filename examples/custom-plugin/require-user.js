@@ -15,7 +15,11 @@ export default {
         onRequest(ctx) {
           const user = ctx.body.user ?? ctx.body.safety_identifier;
           if (typeof user !== 'string' || user === '') {
-            throw errors.invalid("Set 'user' (or 'safety_identifier') to identify the end user.", 'user', 'missing_user');
+            throw errors.invalid(
+              "Set 'user' (or 'safety_identifier') to identify the end user.",
+              'user',
+              'missing_user',
+            );
           }
           ctx.responseHeaders[header] = user;
         },

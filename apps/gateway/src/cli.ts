@@ -5,8 +5,8 @@
 import { parseArgs } from 'node:util';
 import { configJsonSchema, formatProblem } from '@switchyard/config';
 import { configSource, readConfig, registryFor } from './load.js';
-import { ConfigError, startGateway } from './server.js';
 import { builtInSchemas } from './schemas.js';
+import { ConfigError, startGateway } from './server.js';
 
 const USAGE = `usage:
   switchyard [serve] [--config FILE]   run the gateway (default: ./switchyard.yaml, else the embedded default)

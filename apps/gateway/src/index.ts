@@ -1,4 +1,4 @@
-export { startGateway, ConfigError, type RunningGateway, type ServeOptions } from './server.js';
-export { configSource, type ConfigSource } from './load.js';
 export { defaultConfigYaml } from './default-config.js';
+export { type ConfigSource, configSource } from './load.js';
 export { ModuleRegistry } from './registry.js';
+export { ConfigError, type RunningGateway, type ServeOptions, startGateway } from './server.js';

@@ -14,7 +14,11 @@ export interface ConfigSource {
 }
 
 export function configSource(file: string | undefined, cwd: string, env: NodeJS.ProcessEnv): ConfigSource {
-  const chosen = file ? resolve(cwd, file) : existsSync(resolve(cwd, 'switchyard.yaml')) ? resolve(cwd, 'switchyard.yaml') : undefined;
+  const chosen = file
+    ? resolve(cwd, file)
+    : existsSync(resolve(cwd, 'switchyard.yaml'))
+      ? resolve(cwd, 'switchyard.yaml')
+      : undefined;
   if (chosen) return { name: chosen, file: chosen, read: () => readFileSync(chosen, 'utf8') };
   return { name: 'embedded default', read: () => defaultConfigYaml(env) };
 }
@@ -24,12 +28,20 @@ export interface Loaded {
   problems: ConfigProblem[];
 }
 
-export async function readConfig(source: ConfigSource, registry: ModuleRegistry, env: NodeJS.ProcessEnv): Promise<Loaded> {
+export async function readConfig(
+  source: ConfigSource,
+  registry: ModuleRegistry,
+  env: NodeJS.ProcessEnv,
+): Promise<Loaded> {
   let text: string;
   try {
     text = source.read();
   } catch (err) {
-    return { problems: [{ path: '', message: `cannot read ${source.name}: ${(err as Error).message}`, severity: 'error' }] };
+    return {
+      problems: [
+        { path: '', message: `cannot read ${source.name}: ${(err as Error).message}`, severity: 'error' },
+      ],
+    };
   }
   return loadConfig(text, { source: source.name, env, definitions: registry.definitions });
 }

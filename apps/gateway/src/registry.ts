@@ -6,8 +6,8 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { PluginDefinition, ProviderDefinition, Registry } from '@switchyard/core';
 import type { DefinitionSource } from '@switchyard/config';
+import type { PluginDefinition, ProviderDefinition, Registry } from '@switchyard/core';
 import { presets } from '@switchyard/plugin-provider-openai';
 
 const isPath = (use: string) => use.startsWith('.') || isAbsolute(use);
@@ -28,16 +28,22 @@ export class ModuleRegistry implements Registry, DefinitionSource {
   }
 
   async plugin(use: string): Promise<PluginDefinition> {
-    const def = (await this.load(isPath(use) || use.includes('/') ? use : `@switchyard/plugin-${use}`)) as PluginDefinition;
-    if (!def || typeof def.setup !== 'function') throw new Error(`'${use}' does not export a plugin (setup missing)`);
+    const def = (await this.load(
+      isPath(use) || use.includes('/') ? use : `@switchyard/plugin-${use}`,
+    )) as PluginDefinition;
+    if (!def || typeof def.setup !== 'function')
+      throw new Error(`'${use}' does not export a plugin (setup missing)`);
     return def;
   }
 
   async provider(type: string): Promise<ProviderDefinition> {
     const preset = presets[type];
     if (preset) return preset;
-    const def = (await this.load(isPath(type) ? type : `@switchyard/plugin-provider-${type}`)) as ProviderDefinition;
-    if (!def || typeof def.create !== 'function') throw new Error(`'${type}' does not export a provider (create missing)`);
+    const def = (await this.load(
+      isPath(type) ? type : `@switchyard/plugin-provider-${type}`,
+    )) as ProviderDefinition;
+    if (!def || typeof def.create !== 'function')
+      throw new Error(`'${type}' does not export a provider (create missing)`);
     return def;
   }
 

@@ -23,8 +23,10 @@ export async function builtInSchemas() {
   const installed = installedNames();
   const plugins: Record<string, GenericSchema | undefined> = {};
   const providers: Record<string, GenericSchema | undefined> = {};
-  for (const name of installed.plugins) plugins[name] = (await registry.plugin(name).catch(() => undefined))?.schema;
-  for (const type of installed.providers) providers[type] = (await registry.provider(type).catch(() => undefined))?.schema;
+  for (const name of installed.plugins)
+    plugins[name] = (await registry.plugin(name).catch(() => undefined))?.schema;
+  for (const type of installed.providers)
+    providers[type] = (await registry.provider(type).catch(() => undefined))?.schema;
   const { presets } = await import('@switchyard/plugin-provider-openai');
   for (const type of Object.keys(presets)) providers[type] = presets[type]!.schema;
   return { plugins, providers };

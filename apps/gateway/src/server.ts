@@ -6,9 +6,9 @@
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { formatProblem, watchConfigFile } from '@switchyard/config';
-import { Gateway, createApp } from '@switchyard/core';
+import { createApp, Gateway } from '@switchyard/core';
 import { type ConfigSource, readConfig, registryFor } from './load.js';
-import { type Log, createLogger } from './log.js';
+import { createLogger, type Log } from './log.js';
 import { VERSION } from './version.js';
 
 export interface ServeOptions {
@@ -51,7 +51,11 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
 
   const gateway = await Gateway.start(config, { registry, log, env });
   const app = createApp(gateway, { version: VERSION });
-  const server: ServerType = serve({ fetch: app.fetch, hostname: config.server.host, port: config.server.port });
+  const server: ServerType = serve({
+    fetch: app.fetch,
+    hostname: config.server.host,
+    port: config.server.port,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -74,7 +78,10 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
     reloading = reloading.then(async () => {
       const next = await readConfig(source, registry, env);
       if (!next.config) {
-        log.error({ problems: next.problems.map(formatProblem) }, 'config reload rejected; still serving the previous config');
+        log.error(
+          { problems: next.problems.map(formatProblem) },
+          'config reload rejected; still serving the previous config',
+        );
         gateway.events.emit('config:reload', { ok: false, problems: next.problems.map(formatProblem) });
         return false;
       }
@@ -109,7 +116,8 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
       log.info({ inflight: gateway.inflight, grace_ms: grace }, 'shutting down: not ready, draining');
       watcher?.close();
       const drained = await gateway.drain(grace);
-      if (!drained) log.warn({ inflight: gateway.inflight }, 'shutdown grace over; closing the remaining requests');
+      if (!drained)
+        log.warn({ inflight: gateway.inflight }, 'shutdown grace over; closing the remaining requests');
       server.close();
       if ('closeAllConnections' in server) server.closeAllConnections();
       await gateway.close();

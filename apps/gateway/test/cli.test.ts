@@ -15,7 +15,8 @@ const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const children: ChildProcess[] = [];
 
 beforeAll(() => {
-  if (!existsSync(CLI)) throw new Error('apps/gateway/dist/cli.js is missing: run `pnpm build` first (pnpm test does)');
+  if (!existsSync(CLI))
+    throw new Error('apps/gateway/dist/cli.js is missing: run `pnpm build` first (pnpm test does)');
 });
 afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
@@ -64,6 +65,7 @@ describe('switchyard validate', () => {
         'providers:',
         '  openai:',
         '    type: openai',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a YAML ${VAR} reference, not a JS template
         '    api_key: ${SWITCHYARD_SURELY_UNSET}',
         'routes:',
         '  - name: r1',
@@ -74,7 +76,11 @@ describe('switchyard validate', () => {
         '',
       ].join('\n'),
     });
-    const r = spawnSync(process.execPath, [CLI, 'validate', 'bad.yaml'], { cwd: dir, env: cleanEnv(), encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [CLI, 'validate', 'bad.yaml'], {
+      cwd: dir,
+      env: cleanEnv(),
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('providers.openai.api_key (4:14)');
     expect(r.stderr).toContain('SWITCHYARD_SURELY_UNSET');
@@ -84,7 +90,11 @@ describe('switchyard validate', () => {
 
   it('exits 0 on a valid file', () => {
     const dir = tempDir({ 'ok.yaml': 'providers:\n  local: { type: mock }\n' });
-    const r = spawnSync(process.execPath, [CLI, 'validate', 'ok.yaml'], { cwd: dir, env: cleanEnv(), encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [CLI, 'validate', 'ok.yaml'], {
+      cwd: dir,
+      env: cleanEnv(),
+      encoding: 'utf8',
+    });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
   });
@@ -119,7 +129,12 @@ describe('switchyard serve', () => {
 
   it('exits 1 listing the problems when the config is invalid', () => {
     const dir = tempDir({ 'switchyard.yaml': 'server: { port: eighty }\n' });
-    const r = spawnSync(process.execPath, [CLI], { cwd: dir, env: cleanEnv(), encoding: 'utf8', timeout: 10_000 });
+    const r = spawnSync(process.execPath, [CLI], {
+      cwd: dir,
+      env: cleanEnv(),
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/server\.port \(1:\d+\)/);
   });
@@ -133,7 +148,11 @@ describe('switchyard serve', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const stream = await request(`http://127.0.0.1:${port}/v1/chat/completions`, {
       method: 'POST',
-      body: JSON.stringify({ model: 'slow/echo', stream: true, messages: [{ role: 'user', content: 'a b c d e f g h' }] }),
+      body: JSON.stringify({
+        model: 'slow/echo',
+        stream: true,
+        messages: [{ role: 'user', content: 'a b c d e f g h' }],
+      }),
     });
     child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 100));

@@ -2,32 +2,85 @@
  * Bad input gets the spec's status and the OpenAI error shape with the request id, and the gateway
  * keeps serving everyone else.
  */
-import { type TestGateway, startTestGateway } from '@switchyard/testing';
+import { startTestGateway, type TestGateway } from '@switchyard/testing';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let gw: TestGateway;
 beforeAll(async () => {
-  gw = await startTestGateway({ server: { body_limit: '1mb' }, providers: { mock: { type: 'mock' } }, routes: [] });
+  gw = await startTestGateway({
+    server: { body_limit: '1mb' },
+    providers: { mock: { type: 'mock' } },
+    routes: [],
+  });
 });
 afterAll(() => gw.close());
 
 const post = (body: string | Buffer, headers: Record<string, string> = {}) =>
-  request(`${gw.url}/v1/chat/completions`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+  request(`${gw.url}/v1/chat/completions`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
 
 const ok = JSON.stringify({ model: 'mock/echo', messages: [{ role: 'user', content: 'still here' }] });
 
 describe('bad input', () => {
   const cases: Array<[string, () => ReturnType<typeof post>, number, string, string | null]> = [
-    ['malformed JSON', () => post('{"model": "mock/echo", "messages": ['), 400, 'invalid_request_error', null],
+    [
+      'malformed JSON',
+      () => post('{"model": "mock/echo", "messages": ['),
+      400,
+      'invalid_request_error',
+      null,
+    ],
     ['a JSON array', () => post('[1,2]'), 400, 'invalid_request_error', null],
-    ['missing messages', () => post(JSON.stringify({ model: 'mock/echo' })), 400, 'invalid_request_error', 'messages'],
-    ['messages of the wrong type', () => post(JSON.stringify({ model: 'mock/echo', messages: 'hi' })), 400, 'invalid_request_error', 'messages'],
-    ['a bad role', () => post(JSON.stringify({ model: 'mock/echo', messages: [{ role: 'robot', content: 'x' }] })), 400, 'invalid_request_error', 'messages[0].role'],
-    ['stream of the wrong type', () => post(JSON.stringify({ model: 'mock/echo', stream: 'yes', messages: [{ role: 'user', content: 'x' }] })), 400, 'invalid_request_error', 'stream'],
-    ['model missing', () => post(JSON.stringify({ messages: [{ role: 'user', content: 'x' }] })), 400, 'invalid_request_error', 'model'],
+    [
+      'missing messages',
+      () => post(JSON.stringify({ model: 'mock/echo' })),
+      400,
+      'invalid_request_error',
+      'messages',
+    ],
+    [
+      'messages of the wrong type',
+      () => post(JSON.stringify({ model: 'mock/echo', messages: 'hi' })),
+      400,
+      'invalid_request_error',
+      'messages',
+    ],
+    [
+      'a bad role',
+      () => post(JSON.stringify({ model: 'mock/echo', messages: [{ role: 'robot', content: 'x' }] })),
+      400,
+      'invalid_request_error',
+      'messages[0].role',
+    ],
+    [
+      'stream of the wrong type',
+      () =>
+        post(
+          JSON.stringify({ model: 'mock/echo', stream: 'yes', messages: [{ role: 'user', content: 'x' }] }),
+        ),
+      400,
+      'invalid_request_error',
+      'stream',
+    ],
+    [
+      'model missing',
+      () => post(JSON.stringify({ messages: [{ role: 'user', content: 'x' }] })),
+      400,
+      'invalid_request_error',
+      'model',
+    ],
     ['a 20 MB body', () => post(Buffer.alloc(20 * 1024 * 1024, 'a')), 413, 'invalid_request_error', null],
-    ['an unknown model', () => post(JSON.stringify({ model: 'gpt-nothing', messages: [{ role: 'user', content: 'x' }] })), 404, 'not_found_error', 'model'],
+    [
+      'an unknown model',
+      () => post(JSON.stringify({ model: 'gpt-nothing', messages: [{ role: 'user', content: 'x' }] })),
+      404,
+      'not_found_error',
+      'model',
+    ],
   ];
 
   for (const [name, send, status, type, param] of cases) {
@@ -52,7 +105,9 @@ describe('bad input', () => {
     async function* chunks() {
       for (let i = 0; i < 20; i++) yield Buffer.alloc(1024 * 1024, 'a');
     }
-    const res = await request(`${gw.url}/v1/chat/completions`, { method: 'POST', body: chunks() }).catch((e) => e);
+    const res = await request(`${gw.url}/v1/chat/completions`, { method: 'POST', body: chunks() }).catch(
+      (e) => e,
+    );
     if (res instanceof Error) return; // the server may close the connection once the limit is passed
     expect(res.statusCode).toBe(413);
     await res.body.text();
@@ -64,7 +119,7 @@ describe('bad input', () => {
     expect(((await res.body.json()) as { error: { type: string } }).error.type).toBe('not_found_error');
   });
 
-  it("echoes a sane client x-request-id and replaces an insane one", async () => {
+  it('echoes a sane client x-request-id and replaces an insane one', async () => {
     const a = await post(ok, { 'x-request-id': 'req-abc.123' });
     await a.body.text();
     expect(a.headers['x-switchyard-request-id']).toBe('req-abc.123');

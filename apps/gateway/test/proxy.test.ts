@@ -2,7 +2,13 @@
  * OpenAI-compatible proxying through the real gateway: the official SDK, untouched fields, streams
  * that are not buffered, and client disconnects that reach the upstream.
  */
-import { type MockServer, type TestGateway, openaiAnswer, startMockServer, startTestGateway } from '@switchyard/testing';
+import {
+  type MockServer,
+  openaiAnswer,
+  startMockServer,
+  startTestGateway,
+  type TestGateway,
+} from '@switchyard/testing';
 import OpenAI from 'openai';
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -14,8 +20,17 @@ let client: OpenAI;
 beforeAll(async () => {
   mock = await startMockServer();
   gw = await startTestGateway({
-    providers: { up: { type: 'openai', base_url: `${mock.url}/v1`, api_key: 'sk-upstream-secret', models: ['gpt-4o-mini'] } },
-    routes: [{ name: 'chat', match: { models: ['fast'] }, targets: [{ provider: 'up', model: 'gpt-4o-mini' }] }],
+    providers: {
+      up: {
+        type: 'openai',
+        base_url: `${mock.url}/v1`,
+        api_key: 'sk-upstream-secret',
+        models: ['gpt-4o-mini'],
+      },
+    },
+    routes: [
+      { name: 'chat', match: { models: ['fast'] }, targets: [{ provider: 'up', model: 'gpt-4o-mini' }] },
+    ],
   });
   client = new OpenAI({ baseURL: gw.baseURL, apiKey: 'client-key', maxRetries: 0 });
 });
@@ -35,13 +50,20 @@ describe('OpenAI-compatible proxying', () => {
       parallel_tool_calls: false,
       response_format: {
         type: 'json_schema',
-        json_schema: { name: 'x', strict: true, schema: { type: 'object', properties: { a: { type: 'number' } } } },
+        json_schema: {
+          name: 'x',
+          strict: true,
+          schema: { type: 'object', properties: { a: { type: 'number' } } },
+        },
       },
       metadata: { team: 'research', ticket: '42' },
       vendor_extension: { top_k: 5, nested: [1, { deep: true }] },
       service_tier: 'flex',
     };
-    const res = await request(`${gw.baseURL}/chat/completions`, { method: 'POST', body: JSON.stringify(body) });
+    const res = await request(`${gw.baseURL}/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+    });
     expect(res.statusCode).toBe(200);
     await res.body.text();
     expect(mock.calls[0]!.json).toEqual({ ...body, model: 'gpt-4o-mini' });
@@ -56,7 +78,12 @@ describe('OpenAI-compatible proxying', () => {
     mock.enqueue(openaiAnswer({ content: 'one two' }, 'stop', { input: 5, output: 2 }));
     const res = await request(`${gw.baseURL}/chat/completions`, {
       method: 'POST',
-      body: JSON.stringify({ model: 'fast', stream: true, messages: [{ role: 'user', content: 'hi' }], metadata: { a: 'b' } }),
+      body: JSON.stringify({
+        model: 'fast',
+        stream: true,
+        messages: [{ role: 'user', content: 'hi' }],
+        metadata: { a: 'b' },
+      }),
     });
     const text = await res.body.text();
     expect(mock.calls[0]!.json.stream_options).toEqual({ include_usage: true });
@@ -83,7 +110,16 @@ describe('OpenAI-compatible proxying', () => {
       body: {
         object: 'list',
         // The SDK asks for base64 floats by default and decodes them itself.
-        data: [{ object: 'embedding', index: 0, embedding: req.json.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector }],
+        data: [
+          {
+            object: 'embedding',
+            index: 0,
+            embedding:
+              req.json.encoding_format === 'base64'
+                ? Buffer.from(new Float32Array(vector).buffer).toString('base64')
+                : vector,
+          },
+        ],
         model: 'text-embedding-3-small',
         usage: { prompt_tokens: 2, total_tokens: 2 },
       },
@@ -103,7 +139,11 @@ describe('OpenAI-compatible proxying', () => {
   it('streams are not buffered: chunks 250 ms apart arrive 250 ms apart', async () => {
     const answer = openaiAnswer({ content: 'alpha beta gamma delta' }, 'stop', { input: 3, output: 4 });
     mock.enqueue(async (req) => ({ ...(await answer(req)), chunkIntervalMs: 250 }));
-    const stream = await client.chat.completions.create({ model: 'fast', stream: true, messages: [{ role: 'user', content: 'go' }] });
+    const stream = await client.chat.completions.create({
+      model: 'fast',
+      stream: true,
+      messages: [{ role: 'user', content: 'go' }],
+    });
     const arrivals: number[] = [];
     for await (const chunk of stream) if (chunk.choices[0]?.delta.content) arrivals.push(performance.now());
     expect(arrivals).toHaveLength(4);
@@ -128,8 +168,20 @@ describe('OpenAI-compatible proxying', () => {
   });
 
   it('passes upstream 4xx through with their status and message', async () => {
-    mock.enqueue({ status: 404, body: { error: { message: 'The model `gpt-9` does not exist', type: 'invalid_request_error', param: null, code: 'model_not_found' } } });
-    const err = await client.chat.completions.create({ model: 'up/gpt-9', messages: [{ role: 'user', content: 'x' }] }).catch((e) => e);
+    mock.enqueue({
+      status: 404,
+      body: {
+        error: {
+          message: 'The model `gpt-9` does not exist',
+          type: 'invalid_request_error',
+          param: null,
+          code: 'model_not_found',
+        },
+      },
+    });
+    const err = await client.chat.completions
+      .create({ model: 'up/gpt-9', messages: [{ role: 'user', content: 'x' }] })
+      .catch((e) => e);
     expect(err.status).toBe(404);
     expect(err.message).toContain('The model `gpt-9` does not exist');
     expect(mock.calls).toHaveLength(1);

@@ -2,7 +2,13 @@
  * Hot reload: a saved route change applies within 2 s; an invalid file keeps the old config serving and
  * counts a reload error; a stream in flight during a reload is not cut.
  */
-import { type MockServer, type TestGateway, openaiAnswer, startMockServer, startTestGateway } from '@switchyard/testing';
+import {
+  type MockServer,
+  openaiAnswer,
+  startMockServer,
+  startTestGateway,
+  type TestGateway,
+} from '@switchyard/testing';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -15,7 +21,9 @@ const config = (target: 'a' | 'b') => ({
     a: { type: 'openai', base_url: `${a.url}/v1`, api_key: 'ka' },
     b: { type: 'openai', base_url: `${b.url}/v1`, api_key: 'kb' },
   },
-  routes: [{ name: 'main', match: { models: ['m'] }, targets: [{ provider: target, model: `model-${target}` }] }],
+  routes: [
+    { name: 'main', match: { models: ['m'] }, targets: [{ provider: target, model: `model-${target}` }] },
+  ],
   plugins: ['metrics'],
 });
 
@@ -28,7 +36,10 @@ async function chat(model = 'm') {
   return res;
 }
 
-async function until<T>(probe: () => Promise<T | undefined>, ms: number): Promise<{ value: T; after: number }> {
+async function until<T>(
+  probe: () => Promise<T | undefined>,
+  ms: number,
+): Promise<{ value: T; after: number }> {
   const start = performance.now();
   while (performance.now() - start < ms) {
     const value = await probe();
@@ -40,7 +51,10 @@ async function until<T>(probe: () => Promise<T | undefined>, ms: number): Promis
 
 async function metric(name: string): Promise<string> {
   const res = await request(`${gw.url}/metrics`);
-  return (await res.body.text()).split('\n').filter((l) => l.startsWith(name)).join('\n');
+  return (await res.body.text())
+    .split('\n')
+    .filter((l) => l.startsWith(name))
+    .join('\n');
 }
 
 beforeAll(async () => {
@@ -58,15 +72,24 @@ describe('hot reload', () => {
   it('applies a route change within 2 s of saving', async () => {
     expect((await chat()).headers['x-switchyard-provider']).toBe('a');
     gw.writeConfig(config('b'));
-    const { after } = await until(async () => ((await chat()).headers['x-switchyard-provider'] === 'b' ? true : undefined), 2000);
+    const { after } = await until(
+      async () => ((await chat()).headers['x-switchyard-provider'] === 'b' ? true : undefined),
+      2000,
+    );
     expect(after).toBeLessThan(2000);
     expect(b.calls.at(-1)!.json.model).toBe('model-b');
     expect(await metric('switchyard_config_reloads_total')).toContain('result="ok"');
   });
 
   it('keeps serving the old config when the file becomes invalid, and counts the error', async () => {
-    gw.writeConfig('routes: [ { name: broken, targets: [ { provider: nowhere } ] } ]\nserver: { port: "not a port" }\n');
-    await until(async () => ((await metric('switchyard_config_reloads_total')).includes('result="error"') ? true : undefined), 2000);
+    gw.writeConfig(
+      'routes: [ { name: broken, targets: [ { provider: nowhere } ] } ]\nserver: { port: "not a port" }\n',
+    );
+    await until(
+      async () =>
+        (await metric('switchyard_config_reloads_total')).includes('result="error"') ? true : undefined,
+      2000,
+    );
     const res = await chat();
     expect(res.statusCode).toBe(200);
     expect(res.headers['x-switchyard-provider']).toBe('b');
@@ -85,6 +108,9 @@ describe('hot reload', () => {
     const text = await res.body.text();
     expect(text).toContain('six');
     expect(text.trim().endsWith('data: [DONE]')).toBe(true);
-    await until(async () => ((await chat()).headers['x-switchyard-provider'] === 'a' ? true : undefined), 2000);
+    await until(
+      async () => ((await chat()).headers['x-switchyard-provider'] === 'a' ? true : undefined),
+      2000,
+    );
   });
 });

@@ -159,10 +159,12 @@ type Awaitable<T> = T | Promise<T>;
 /** Hook signatures. `this` is never used; plugins close over their own state. */
 export interface HookHandlers {
   /** guard: may stop the request by returning a Reply. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a guard that lets the request pass returns nothing
   onRequest(ctx: RequestContext): Awaitable<Reply | undefined | void>;
   /** first: the caller's identity; throw a GatewayError (401/403) to refuse. */
   authenticate(ctx: RequestContext): Awaitable<Principal | undefined>;
   /** guard: rate limits and budgets. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a guard that lets the request pass returns nothing
   limit(ctx: RequestContext): Awaitable<Reply | undefined | void>;
   /** first: the route and its candidate targets. */
   matchRoute(ctx: RequestContext): Awaitable<RouteMatch | undefined>;

@@ -61,7 +61,8 @@ export const errors = {
     new GatewayError(400, 'invalid_request_error', message, { param, code }),
   unauthenticated: (message = 'Missing or invalid API key.') =>
     new GatewayError(401, 'authentication_error', message, { code: 'invalid_api_key' }),
-  forbidden: (message: string) => new GatewayError(403, 'permission_error', message, { code: 'permission_denied' }),
+  forbidden: (message: string) =>
+    new GatewayError(403, 'permission_error', message, { code: 'permission_denied' }),
   modelNotFound: (model: string) =>
     new GatewayError(404, 'not_found_error', `The model '${model}' does not exist or no route serves it.`, {
       param: 'model',
@@ -69,17 +70,24 @@ export const errors = {
     }),
   notFound: (message: string) => new GatewayError(404, 'not_found_error', message, { code: 'not_found' }),
   tooLarge: (limit: number) =>
-    new GatewayError(413, 'invalid_request_error', `Request body is larger than the limit of ${limit} bytes.`, {
-      code: 'request_too_large',
-    }),
+    new GatewayError(
+      413,
+      'invalid_request_error',
+      `Request body is larger than the limit of ${limit} bytes.`,
+      {
+        code: 'request_too_large',
+      },
+    ),
   rateLimited: (message: string, retryAfter: number, headers?: Record<string, string>) =>
     new GatewayError(429, 'rate_limit_error', message, { code: 'rate_limit_exceeded', retryAfter, headers }),
   unavailable: (message: string) =>
     new GatewayError(503, 'service_unavailable', message, { code: 'service_unavailable' }),
-  upstreamFailed: (message: string) => new GatewayError(502, 'upstream_error', message, { code: 'upstream_error' }),
+  upstreamFailed: (message: string) =>
+    new GatewayError(502, 'upstream_error', message, { code: 'upstream_error' }),
   upstreamTimeout: (message: string) =>
     new GatewayError(504, 'upstream_timeout', message, { code: 'upstream_timeout', retryable: true }),
-  clientClosed: () => new GatewayError(499, 'client_closed', 'The client closed the request.', { code: 'client_closed' }),
+  clientClosed: () =>
+    new GatewayError(499, 'client_closed', 'The client closed the request.', { code: 'client_closed' }),
   internal: (message = 'Internal gateway error.') =>
     new GatewayError(500, 'internal_error', message, { code: 'internal_error' }),
 };
@@ -87,7 +95,10 @@ export const errors = {
 /** Anything thrown → a GatewayError. Unknown errors become 500 without leaking their message. */
 export function toGatewayError(err: unknown): GatewayError {
   if (err instanceof GatewayError) return err;
-  return new GatewayError(500, 'internal_error', 'Internal gateway error.', { code: 'internal_error', cause: err });
+  return new GatewayError(500, 'internal_error', 'Internal gateway error.', {
+    code: 'internal_error',
+    cause: err,
+  });
 }
 
 /** The OpenAI error body (wire/gateway_error_shape.json). */
@@ -99,6 +110,7 @@ export function errorBody(err: GatewayError): ErrorBody {
 export function errorHeaders(err: GatewayError): Record<string, string> {
   const h: Record<string, string> = { ...err.headers };
   if (err.retryAfter !== undefined) h['retry-after'] = String(Math.max(0, Math.ceil(err.retryAfter)));
-  if (err.status < 500 && err.status !== 429 && err.status !== 408 && err.status !== 409) h['x-should-retry'] = 'false';
+  if (err.status < 500 && err.status !== 429 && err.status !== 408 && err.status !== 409)
+    h['x-should-retry'] = 'false';
   return h;
 }

@@ -16,7 +16,7 @@ import type {
 import { type GatewayError, toGatewayError } from './errors.js';
 import { runPipeline } from './pipeline.js';
 import { errorResponse, replyResponse } from './respond.js';
-import { type Registry, type Snapshot, buildSnapshot, retireSnapshot } from './snapshot.js';
+import { buildSnapshot, type Registry, retireSnapshot, type Snapshot } from './snapshot.js';
 
 export interface GatewayOptions {
   registry: Registry;
@@ -72,7 +72,13 @@ export class Gateway {
   private build(config: GatewayConfig, previous?: Snapshot) {
     return buildSnapshot(
       config,
-      { registry: this.options.registry, events: this.events, log: this.options.log, services: this.services, env: this.options.env },
+      {
+        registry: this.options.registry,
+        events: this.events,
+        log: this.options.log,
+        services: this.services,
+        env: this.options.env,
+      },
       previous,
     );
   }
@@ -107,7 +113,10 @@ export class Gateway {
     } catch (err) {
       const error = toGatewayError(err);
       if (error.status >= 500 && !error.upstream && error.type === 'internal_error') {
-        this.options.log.error({ requestId: ctx.id, plugin: error.plugin, hook: error.hook, err: String(error.cause ?? error) }, 'request failed');
+        this.options.log.error(
+          { requestId: ctx.id, plugin: error.plugin, hook: error.hook, err: String(error.cause ?? error) },
+          'request failed',
+        );
       }
       finish(error);
       return errorResponse(ctx, error);

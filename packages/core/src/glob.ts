@@ -4,7 +4,10 @@ export type Matcher = (value: string) => boolean;
 export function compileGlob(pattern: string): Matcher {
   if (!/[*?]/.test(pattern)) return (v) => v === pattern;
   const re = new RegExp(
-    `^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`,
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
   );
   return (v) => re.test(v);
 }

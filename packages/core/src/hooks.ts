@@ -11,7 +11,7 @@ import {
   type PluginInstance,
   REVERSED_HOOKS,
 } from './contract.js';
-import { GatewayError, toGatewayError } from './errors.js';
+import { type GatewayError, toGatewayError } from './errors.js';
 
 interface Entry<K extends HookName> {
   plugin: string;
@@ -96,7 +96,7 @@ export class HookRunner {
     let current = value;
     for (const { plugin, fn } of this.table[hook]) {
       try {
-        current = await (fn as (v: unknown, c: unknown) => unknown)(current, ctx) as typeof current;
+        current = (await (fn as (v: unknown, c: unknown) => unknown)(current, ctx)) as typeof current;
       } catch (err) {
         throw stamp(err, plugin, hook);
       }
@@ -105,7 +105,10 @@ export class HookRunner {
   }
 
   /** The per-chunk waterfall is synchronous: it runs for every stream event. `null` drops the chunk. */
-  chunk(chunk: Parameters<HookHandlers['transformChunk']>[0], ctx: Parameters<HookHandlers['transformChunk']>[1]) {
+  chunk(
+    chunk: Parameters<HookHandlers['transformChunk']>[0],
+    ctx: Parameters<HookHandlers['transformChunk']>[1],
+  ) {
     let current: ReturnType<HookHandlers['transformChunk']> = chunk;
     for (const { plugin, fn } of this.table.transformChunk) {
       try {
@@ -119,7 +122,10 @@ export class HookRunner {
   }
 
   /** observer: all run; failures are logged, never surfaced to the client. */
-  observe<K extends 'onAttempt' | 'onHeaders' | 'onResponse' | 'onError'>(hook: K, ...args: Parameters<HookHandlers[K]>): void {
+  observe<K extends 'onAttempt' | 'onHeaders' | 'onResponse' | 'onError'>(
+    hook: K,
+    ...args: Parameters<HookHandlers[K]>
+  ): void {
     for (const { plugin, fn } of this.table[hook]) {
       try {
         const r = (fn as (...a: unknown[]) => unknown)(...args);
@@ -133,6 +139,9 @@ export class HookRunner {
   }
 
   private observerFailed(err: unknown, plugin: string, hook: string): void {
-    this.log.error({ plugin, hook, err: err instanceof Error ? err.message : String(err) }, 'observer hook failed');
+    this.log.error(
+      { plugin, hook, err: err instanceof Error ? err.message : String(err) },
+      'observer hook failed',
+    );
   }
 }

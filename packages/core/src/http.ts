@@ -9,7 +9,7 @@ import { bodyLimit } from 'hono/body-limit';
 import * as v from 'valibot';
 import { type ClientIpResolver, clientIpResolver } from './client-ip.js';
 import type { Operation } from './contract.js';
-import { type GatewayError, errorBody, errors } from './errors.js';
+import { errorBody, errors, type GatewayError } from './errors.js';
 import type { Gateway, Incoming } from './gateway.js';
 import { modelCards } from './models.js';
 import type { Snapshot } from './snapshot.js';
@@ -70,44 +70,58 @@ export function createApp(gateway: Gateway, options: AppOptions): Hono<Env> {
   );
 
   /** Request id, client IP and the body limit, before the body is read. */
-  const admit = (operation: Operation): MiddlewareHandler<Env> => (c, next) => {
-    const snap = gateway.snapshot;
-    const edge = settings(gateway, snap);
-    const given = c.req.header('x-request-id');
-    c.set('incoming', {
-      id: given && SANE_ID.test(given) ? given : crypto.randomUUID(),
-      operation,
-      path: c.req.path,
-      headers: c.req.raw.headers,
-      body: {} as Incoming['body'],
-      clientIp: edge.clientIp(c.env.incoming.socket.remoteAddress ?? '', c.req.header('x-forwarded-for') ?? null),
-      signal: c.req.raw.signal,
-      startedAt: performance.now(),
-    });
-    return edge.limit(c, next);
-  };
+  const admit =
+    (operation: Operation): MiddlewareHandler<Env> =>
+    (c, next) => {
+      const snap = gateway.snapshot;
+      const edge = settings(gateway, snap);
+      const given = c.req.header('x-request-id');
+      c.set('incoming', {
+        id: given && SANE_ID.test(given) ? given : crypto.randomUUID(),
+        operation,
+        path: c.req.path,
+        headers: c.req.raw.headers,
+        body: {} as Incoming['body'],
+        clientIp: edge.clientIp(
+          c.env.incoming.socket.remoteAddress ?? '',
+          c.req.header('x-forwarded-for') ?? null,
+        ),
+        signal: c.req.raw.signal,
+        startedAt: performance.now(),
+      });
+      return edge.limit(c, next);
+    };
 
-  const model = (operation: Operation): Handler<Env> => async (c) => {
-    const incoming = c.get('incoming');
-    if (gateway.draining) return gateway.reject(incoming, errors.unavailable('The gateway is shutting down.'));
-    let body: unknown;
-    try {
-      body = JSON.parse(await c.req.text());
-    } catch (err) {
-      if ((err as Error)?.name === 'BodyLimitError') throw err; // answered by the body-limit middleware
-      return gateway.reject(incoming, errors.invalid('The request body is not valid JSON.', null, 'invalid_json'));
-    }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      return gateway.reject(incoming, errors.invalid('The request body must be a JSON object.', null, 'invalid_json'));
-    }
-    incoming.body = body as Incoming['body'];
-    const checked = v.safeParse(schemas[operation], body);
-    if (!checked.success) {
-      const { param, message } = firstIssue(checked.issues);
-      return gateway.reject(incoming, errors.invalid(message, param, 'invalid_value'));
-    }
-    return gateway.handle(incoming);
-  };
+  const model =
+    (operation: Operation): Handler<Env> =>
+    async (c) => {
+      const incoming = c.get('incoming');
+      if (gateway.draining)
+        return gateway.reject(incoming, errors.unavailable('The gateway is shutting down.'));
+      let body: unknown;
+      try {
+        body = JSON.parse(await c.req.text());
+      } catch (err) {
+        if ((err as Error)?.name === 'BodyLimitError') throw err; // answered by the body-limit middleware
+        return gateway.reject(
+          incoming,
+          errors.invalid('The request body is not valid JSON.', null, 'invalid_json'),
+        );
+      }
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+        return gateway.reject(
+          incoming,
+          errors.invalid('The request body must be a JSON object.', null, 'invalid_json'),
+        );
+      }
+      incoming.body = body as Incoming['body'];
+      const checked = v.safeParse(schemas[operation], body);
+      if (!checked.success) {
+        const { param, message } = firstIssue(checked.issues);
+        return gateway.reject(incoming, errors.invalid(message, param, 'invalid_value'));
+      }
+      return gateway.handle(incoming);
+    };
 
   app.post('/v1/chat/completions', admit('chat'), model('chat'));
   app.post('/v1/embeddings', admit('embeddings'), model('embeddings'));

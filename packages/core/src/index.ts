@@ -1,12 +1,12 @@
+export { clientIpResolver } from './client-ip.js';
 export * from './contract.js';
 export * from './errors.js';
-export * from './headers.js';
-export * from './glob.js';
-export { HookRunner } from './hooks.js';
 export { Gateway, type GatewayOptions, type Incoming } from './gateway.js';
-export { createApp, type AppOptions } from './http.js';
+export * from './glob.js';
+export * from './headers.js';
+export { HookRunner } from './hooks.js';
+export { type AppOptions, createApp } from './http.js';
+export { modelCards } from './models.js';
 export { buildSnapshot, type Registry, type Snapshot } from './snapshot.js';
 export { undiciTransport } from './transport.js';
-export { clientIpResolver } from './client-ip.js';
-export { modelCards } from './models.js';
 export * from './units.js';

@@ -3,9 +3,9 @@
  * streams go out event by event as they arrive, with the usage chunk the client did not ask for
  * removed (the gateway always asks upstream for usage, for its own accounting).
  */
-import { type ChatChunk, SSE_DONE, formatSse } from '@switchyard/protocol';
+import { type ChatChunk, formatSse, SSE_DONE } from '@switchyard/protocol';
 import type { JsonReply, Reply, RequestContext, StreamItem, StreamReply } from './contract.js';
-import { type GatewayError, errorBody, errorHeaders, errors, toGatewayError } from './errors.js';
+import { errorBody, errorHeaders, errors, type GatewayError, toGatewayError } from './errors.js';
 import type { HookRunner } from './hooks.js';
 
 export type Finish = (error?: GatewayError) => void;
@@ -34,7 +34,9 @@ export function errorResponse(ctx: RequestContext, err: GatewayError): Response 
 }
 
 export async function replyResponse(ctx: RequestContext, reply: Reply, hooks: HookRunner, finish: Finish) {
-  return reply.kind === 'json' ? jsonResponse(ctx, reply, hooks, finish) : streamResponse(ctx, reply, hooks, finish);
+  return reply.kind === 'json'
+    ? jsonResponse(ctx, reply, hooks, finish)
+    : streamResponse(ctx, reply, hooks, finish);
 }
 
 async function jsonResponse(ctx: RequestContext, reply: JsonReply, hooks: HookRunner, finish: Finish) {
@@ -78,7 +80,12 @@ function prepare(item: StreamItem, ctx: RequestContext, hooks: HookRunner): stri
   return formatSse(text ?? JSON.stringify(chunk));
 }
 
-function streamResponse(ctx: RequestContext, reply: StreamReply, hooks: HookRunner, finish: Finish): Response {
+function streamResponse(
+  ctx: RequestContext,
+  reply: StreamReply,
+  hooks: HookRunner,
+  finish: Finish,
+): Response {
   const iterator = reply.chunks[Symbol.asyncIterator]();
   let ended = false;
   const end = (error?: GatewayError) => {

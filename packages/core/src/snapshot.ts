@@ -52,7 +52,8 @@ export interface SnapshotDeps {
 function pluginList(config: GatewayConfig): Array<{ name: string; use: string; options: unknown }> {
   const listed = config.plugins.filter((p) => p.enabled);
   const out = listed.map(({ name, use, options }) => ({ name, use, options }));
-  const has = (name: string) => listed.some((p) => p.name === name) || config.plugins.some((p) => p.name === name);
+  const has = (name: string) =>
+    listed.some((p) => p.name === name) || config.plugins.some((p) => p.name === name);
   if (!has('router')) out.push({ name: 'router', use: 'router', options: {} });
   if (config.routes.some((r) => r.fallback?.length) && !has('fallback'))
     out.push({ name: 'fallback', use: 'fallback', options: {} });

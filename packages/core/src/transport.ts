@@ -29,7 +29,11 @@ export function undiciTransport(baseUrl: string, connectTimeoutMs: number): Pool
       body: req.body,
       signal,
     });
-    return { status: res.statusCode, headers: res.headers as UpstreamHttpResponse['headers'], body: res.body };
+    return {
+      status: res.statusCode,
+      headers: res.headers as UpstreamHttpResponse['headers'],
+      body: res.body,
+    };
   };
   return { key: transportKey(baseUrl, connectTimeoutMs), send, close: () => pool.close() };
 }

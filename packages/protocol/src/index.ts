@@ -1,3 +1,3 @@
-export * from './types.js';
-export * from './sse.js';
 export * from './schemas.js';
+export * from './sse.js';
+export * from './types.js';

@@ -52,7 +52,10 @@ export class SseParser {
   }
 
   private line(line: string, out: SseEvent[]): void {
-    if (line === '') return this.dispatch(out);
+    if (line === '') {
+      this.dispatch(out);
+      return;
+    }
     if (line.charCodeAt(0) === 58 /* : */) return; // comment / keep-alive
     const colon = line.indexOf(':');
     const field = colon === -1 ? line : line.slice(0, colon);

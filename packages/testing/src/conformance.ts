@@ -7,7 +7,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ProviderWireKit } from './conformance-types.js';
 import { type MockServer, startMockServer } from './mock-server.js';
-import { type TestGateway, startTestGateway } from './test-gateway.js';
+import { startTestGateway, type TestGateway } from './test-gateway.js';
 
 const WEATHER_TOOL = {
   type: 'function' as const,
@@ -84,7 +84,11 @@ export function describeProviderConformance(kit: ProviderWireKit, options: Confo
 
     it('text: no usage chunk when the client did not ask', async () => {
       mock.enqueue(kit.text('Sunny.', { input: 3, output: 1 }));
-      const stream = await client.chat.completions.create({ model, messages: [user('Weather?')], stream: true });
+      const stream = await client.chat.completions.create({
+        model,
+        messages: [user('Weather?')],
+        stream: true,
+      });
       const chunks = [];
       for await (const chunk of stream) chunks.push(chunk);
       expect(chunks.some((c) => c.usage)).toBe(false);
@@ -103,8 +107,14 @@ export function describeProviderConformance(kit: ProviderWireKit, options: Confo
     });
 
     it('tools round trip: tool call out, tool result back in', async () => {
-      mock.enqueue(kit.toolCalls([{ name: 'get_weather', arguments: { city: 'Paris' } }], { input: 20, output: 8 }));
-      const first = await client.chat.completions.create({ model, messages: [user('Weather in Paris?')], tools: [WEATHER_TOOL] });
+      mock.enqueue(
+        kit.toolCalls([{ name: 'get_weather', arguments: { city: 'Paris' } }], { input: 20, output: 8 }),
+      );
+      const first = await client.chat.completions.create({
+        model,
+        messages: [user('Weather in Paris?')],
+        tools: [WEATHER_TOOL],
+      });
       const msg = first.choices[0]!.message;
       expect(first.choices[0]!.finish_reason).toBe('tool_calls');
       const call = msg.tool_calls![0]! as OpenAI.ChatCompletionMessageFunctionToolCall;
@@ -116,7 +126,11 @@ export function describeProviderConformance(kit: ProviderWireKit, options: Confo
       const second = await client.chat.completions.create({
         model,
         tools: [WEATHER_TOOL],
-        messages: [user('Weather in Paris?'), msg as OpenAI.ChatCompletionMessageParam, { role: 'tool', tool_call_id: call.id, content: '{"temp_c":18}' }],
+        messages: [
+          user('Weather in Paris?'),
+          msg as OpenAI.ChatCompletionMessageParam,
+          { role: 'tool', tool_call_id: call.id, content: '{"temp_c":18}' },
+        ],
       });
       expect(second.choices[0]!.message.content).toBe('It is 18°C in Paris.');
       expect(kit.inspect(mock.calls[1]!).messages).toBeGreaterThanOrEqual(3);
@@ -132,7 +146,11 @@ export function describeProviderConformance(kit: ProviderWireKit, options: Confo
           { input: 25, output: 30 },
         ),
       );
-      const res = await client.chat.completions.create({ model, messages: [user('Paris and Tokyo?')], tools: [WEATHER_TOOL] });
+      const res = await client.chat.completions.create({
+        model,
+        messages: [user('Paris and Tokyo?')],
+        tools: [WEATHER_TOOL],
+      });
       const calls = res.choices[0]!.message.tool_calls as OpenAI.ChatCompletionMessageFunctionToolCall[];
       expect(calls.map((c) => JSON.parse(c.function.arguments).city)).toEqual(['Paris', 'Tokyo']);
       expect(new Set(calls.map((c) => c.id)).size).toBe(2);
@@ -143,8 +161,17 @@ export function describeProviderConformance(kit: ProviderWireKit, options: Confo
         { city: 'Paris', unit: 'celsius', note: 'quotes " and {braces}' },
         { city: 'Tokyo', unit: 'celsius', note: 'ünïcödé ☀' },
       ];
-      mock.enqueue(kit.toolCalls(args.map((a) => ({ name: 'get_weather', arguments: a })), { input: 25, output: 40 }));
-      const stream = client.chat.completions.stream({ model, messages: [user('Paris and Tokyo?')], tools: [WEATHER_TOOL] });
+      mock.enqueue(
+        kit.toolCalls(
+          args.map((a) => ({ name: 'get_weather', arguments: a })),
+          { input: 25, output: 40 },
+        ),
+      );
+      const stream = client.chat.completions.stream({
+        model,
+        messages: [user('Paris and Tokyo?')],
+        tools: [WEATHER_TOOL],
+      });
       const indexes = new Map<number, string>();
       for await (const chunk of stream) {
         for (const d of chunk.choices[0]?.delta.tool_calls ?? []) {
@@ -166,7 +193,15 @@ export function describeProviderConformance(kit: ProviderWireKit, options: Confo
       mock.enqueue(kit.text('A single pixel.', { input: 90, output: 3 }));
       await client.chat.completions.create({
         model,
-        messages: [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: PIXEL } }] }],
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'What is this?' },
+              { type: 'image_url', image_url: { url: PIXEL } },
+            ],
+          },
+        ],
       });
       expect(kit.inspect(mock.calls[0]!).hasImage).toBe(true);
     });
@@ -178,7 +213,10 @@ export function describeProviderConformance(kit: ProviderWireKit, options: Confo
         messages: [user('Which city?')],
         response_format: {
           type: 'json_schema',
-          json_schema: { name: 'city', schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+          json_schema: {
+            name: 'city',
+            schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+          },
         },
       });
       expect(kit.inspect(mock.calls[0]!).jsonSchema).toBe(true);
@@ -187,7 +225,11 @@ export function describeProviderConformance(kit: ProviderWireKit, options: Confo
 
     it('finish reason length', async () => {
       mock.enqueue(kit.text('Paris is', { input: 5, output: 2 }, 'length'));
-      const res = await client.chat.completions.create({ model, messages: [user('Weather?')], max_tokens: 2 });
+      const res = await client.chat.completions.create({
+        model,
+        messages: [user('Weather?')],
+        max_tokens: 2,
+      });
       expect(res.choices[0]!.finish_reason).toBe('length');
     });
 

@@ -4,7 +4,7 @@
  * Provider mocks (./mocks/*) build replies in each provider's wire format on top of it.
  */
 import { once } from 'node:events';
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface MockRequest {
@@ -81,7 +81,8 @@ export async function startMockServer(
     for await (const part of req) parts.push(part as Buffer);
     const body = Buffer.concat(parts).toString('utf8');
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : String(v);
+    for (const [k, v] of Object.entries(req.headers))
+      headers[k] = Array.isArray(v) ? v.join(', ') : String(v);
     let json: any;
     try {
       json = body ? JSON.parse(body) : undefined;
@@ -159,7 +160,9 @@ async function send(res: ServerResponse, reply: MockReply): Promise<void> {
   let payload: string | Uint8Array | undefined;
   if (!streaming && reply.body !== undefined) {
     payload =
-      typeof reply.body === 'string' || reply.body instanceof Uint8Array ? reply.body : JSON.stringify(reply.body);
+      typeof reply.body === 'string' || reply.body instanceof Uint8Array
+        ? reply.body
+        : JSON.stringify(reply.body);
     headers['content-type'] ??= typeof reply.body === 'object' ? 'application/json' : 'text/plain';
   }
   if (streaming) headers['content-type'] ??= 'text/event-stream';

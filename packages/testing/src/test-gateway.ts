@@ -6,7 +6,7 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { type RunningGateway, configSource, startGateway } from '@switchyard/gateway';
+import { configSource, type RunningGateway, startGateway } from '@switchyard/gateway';
 import { stringify } from 'yaml';
 
 export interface TestGatewayOptions {
@@ -39,7 +39,10 @@ function withTestServer(config: object | string): object | string {
   return { ...c, server: { host: '127.0.0.1', port: 0, ...c.server } };
 }
 
-export async function startTestGateway(config: object | string, options: TestGatewayOptions = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  config: object | string,
+  options: TestGatewayOptions = {},
+): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
   const configFile = join(dir, 'switchyard.yaml');
   writeFileSync(configFile, toYaml(withTestServer(config)));

@@ -10,7 +10,11 @@ function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
     return content
-      .map((p) => (p && typeof p === 'object' && (p as { type?: string }).type === 'text' ? (p as { text: string }).text : ''))
+      .map((p) =>
+        p && typeof p === 'object' && (p as { type?: string }).type === 'text'
+          ? (p as { text: string }).text
+          : '',
+      )
       .join(' ');
   }
   return '';
@@ -37,7 +41,14 @@ export function chatCompletion(body: ChatRequest, id: string) {
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model: body.model,
-    choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null }],
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content, refusal: null },
+        finish_reason: 'stop',
+        logprobs: null,
+      },
+    ],
     usage: usageOf(body, content),
   };
 }
@@ -45,7 +56,12 @@ export function chatCompletion(body: ChatRequest, id: string) {
 /** The SSE events of a streamed echo, one word per chunk, then finish, usage and [DONE]. */
 export function chatChunks(body: ChatRequest, id: string): string[] {
   const content = echoText(body);
-  const base = { id: `chatcmpl-${id}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: body.model };
+  const base = {
+    id: `chatcmpl-${id}`,
+    object: 'chat.completion.chunk',
+    created: Math.floor(Date.now() / 1000),
+    model: body.model,
+  };
   const chunk = (delta: object, finish: string | null = null) =>
     `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] })}\n\n`;
   const out = [chunk({ role: 'assistant', content: '' })];
@@ -53,7 +69,8 @@ export function chatChunks(body: ChatRequest, id: string): string[] {
   for (const piece of pieces) out.push(chunk({ content: piece }));
   out.push(chunk({}, 'stop'));
   const wantsUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage;
-  if (wantsUsage) out.push(`data: ${JSON.stringify({ ...base, choices: [], usage: usageOf(body, content) })}\n\n`);
+  if (wantsUsage)
+    out.push(`data: ${JSON.stringify({ ...base, choices: [], usage: usageOf(body, content) })}\n\n`);
   out.push('data: [DONE]\n\n');
   return out;
 }

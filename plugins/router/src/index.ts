@@ -4,6 +4,7 @@
  * providers and every matcher is compiled once per config load.
  */
 import {
+  errors,
   type GatewayConfig,
   type PluginDefinition,
   type ProviderInstance,
@@ -11,14 +12,13 @@ import {
   type RouteConfig,
   type RouteMatch,
   type Target,
-  errors,
 } from '@switchyard/core';
 import * as v from 'valibot';
-import { type RoutePredicate, compileMatch } from './match.js';
+import { compileMatch, type RoutePredicate } from './match.js';
 import { type Strategy, strategies } from './strategies.js';
 
-export { strategies, type Strategy, type StrategyFactory } from './strategies.js';
 export { compileMatch } from './match.js';
+export { type Strategy, type StrategyFactory, strategies } from './strategies.js';
 
 interface CompiledRoute {
   match: RouteMatch;
@@ -58,7 +58,10 @@ function compileRoute(route: RouteConfig, providers: ReadonlyMap<string, Provide
 }
 
 /** `provider/model` when no route matches: split at the first `/`, only for a configured provider id. */
-function direct(ctx: RequestContext, providers: ReadonlyMap<string, ProviderInstance>): RouteMatch | undefined {
+function direct(
+  ctx: RequestContext,
+  providers: ReadonlyMap<string, ProviderInstance>,
+): RouteMatch | undefined {
   const slash = ctx.model.indexOf('/');
   if (slash <= 0) return undefined;
   const id = ctx.model.slice(0, slash);

@@ -2,7 +2,7 @@
  * Route matchers, compiled once per config load: paths, models (exact, glob, or /regex/), headers
  * (exact or { regex }), and facts other plugins publish (`match.<plugin>` against ctx.facts[plugin]).
  */
-import { type Matcher, type RequestContext, type RouteConfig, compileGlob } from '@switchyard/core';
+import { compileGlob, type Matcher, type RequestContext, type RouteConfig } from '@switchyard/core';
 
 export type RoutePredicate = (ctx: RequestContext) => boolean;
 
@@ -27,12 +27,16 @@ function factMatcher(expected: unknown): (actual: unknown) => boolean {
   if (Array.isArray(expected)) {
     const wanted = expected.map(String);
     return (actual) =>
-      Array.isArray(actual) ? wanted.every((w) => actual.map(String).includes(w)) : wanted.includes(String(actual));
+      Array.isArray(actual)
+        ? wanted.every((w) => actual.map(String).includes(w))
+        : wanted.includes(String(actual));
   }
   if (expected && typeof expected === 'object') {
     const { min, max } = expected as { min?: number; max?: number };
     return (actual) =>
-      typeof actual === 'number' && (min === undefined || actual >= min) && (max === undefined || actual < max);
+      typeof actual === 'number' &&
+      (min === undefined || actual >= min) &&
+      (max === undefined || actual < max);
   }
   return (actual) => actual === expected;
 }

@@ -21,7 +21,10 @@ function usageOf(u: TokenUsage) {
   };
 }
 
-type Message = { content: string | null; tool_calls?: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }> };
+type Message = {
+  content: string | null;
+  tool_calls?: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }>;
+};
 
 /** Split a string in pieces of at most n characters (tool arguments stream in fragments). */
 function pieces(text: string, n: number): string[] {
@@ -31,7 +34,12 @@ function pieces(text: string, n: number): string[] {
 }
 
 /** An answer as JSON or SSE, depending on the request's `stream`. */
-export function openaiAnswer(message: Message, finish: string, usage: TokenUsage, options: { chunkWords?: boolean } = {}): MockHandler {
+export function openaiAnswer(
+  message: Message,
+  finish: string,
+  usage: TokenUsage,
+  options: { chunkWords?: boolean } = {},
+): MockHandler {
   return (req: MockRequest): MockReply => {
     const model = req.json?.model ?? 'unknown';
     const id = nextId('chatcmpl-mock');
@@ -43,7 +51,14 @@ export function openaiAnswer(message: Message, finish: string, usage: TokenUsage
           object: 'chat.completion',
           created,
           model,
-          choices: [{ index: 0, message: { role: 'assistant', refusal: null, annotations: [], ...message }, logprobs: null, finish_reason: finish }],
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', refusal: null, annotations: [], ...message },
+              logprobs: null,
+              finish_reason: finish,
+            },
+          ],
           usage: usageOf(usage),
           service_tier: 'default',
           system_fingerprint: 'fp_mock',
@@ -51,10 +66,18 @@ export function openaiAnswer(message: Message, finish: string, usage: TokenUsage
       };
     }
     const withUsage = req.json?.stream_options?.include_usage === true;
-    const base = { id, object: 'chat.completion.chunk', created, model, service_tier: 'default', system_fingerprint: 'fp_mock' };
+    const base = {
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model,
+      service_tier: 'default',
+      system_fingerprint: 'fp_mock',
+    };
     const frame = (choices: unknown[], extra: object = {}) =>
       `data: ${JSON.stringify({ ...base, choices, ...(withUsage ? { usage: null } : {}), ...extra })}\n\n`;
-    const delta = (d: object, finishReason: string | null = null) => frame([{ index: 0, delta: d, logprobs: null, finish_reason: finishReason }]);
+    const delta = (d: object, finishReason: string | null = null) =>
+      frame([{ index: 0, delta: d, logprobs: null, finish_reason: finishReason }]);
     const chunks: string[] = [];
     if (message.tool_calls?.length) {
       message.tool_calls.forEach((call, index) => {
@@ -62,36 +85,72 @@ export function openaiAnswer(message: Message, finish: string, usage: TokenUsage
         chunks.push(
           delta({
             ...(index === 0 ? { role: 'assistant', content: null, refusal: null } : {}),
-            tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }],
+            tool_calls: [
+              { index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } },
+            ],
           }),
         );
         for (const a of args) chunks.push(delta({ tool_calls: [{ index, function: { arguments: a } }] }));
       });
     } else {
       chunks.push(delta({ role: 'assistant', content: '', refusal: null }));
-      const words = options.chunkWords === false ? [message.content ?? ''] : (message.content ?? '').match(/\S+\s*/g) ?? [];
+      const words =
+        options.chunkWords === false
+          ? [message.content ?? '']
+          : ((message.content ?? '').match(/\S+\s*/g) ?? []);
       for (const w of words) chunks.push(delta({ content: w }));
     }
     chunks.push(delta({}, finish));
-    if (withUsage) chunks.push(`data: ${JSON.stringify({ ...base, choices: [], usage: usageOf(usage) })}\n\n`);
+    if (withUsage)
+      chunks.push(`data: ${JSON.stringify({ ...base, choices: [], usage: usageOf(usage) })}\n\n`);
     chunks.push('data: [DONE]\n\n');
     return { chunks, headers: { 'content-type': 'text/event-stream; charset=utf-8' } };
   };
 }
 
 const ERRORS: Record<ErrorKind, { status: number; type: string; code: string | null; message: string }> = {
-  bad_request: { status: 400, type: 'invalid_request_error', code: 'invalid_value', message: "Invalid value for 'temperature'." },
-  authentication: { status: 401, type: 'invalid_request_error', code: 'invalid_api_key', message: 'Incorrect API key provided.' },
-  rate_limit: { status: 429, type: 'requests', code: 'rate_limit_exceeded', message: 'Rate limit reached for requests.' },
-  server: { status: 500, type: 'server_error', code: null, message: 'The server had an error while processing your request.' },
-  overloaded: { status: 503, type: 'server_error', code: 'overloaded', message: 'The engine is currently overloaded.' },
+  bad_request: {
+    status: 400,
+    type: 'invalid_request_error',
+    code: 'invalid_value',
+    message: "Invalid value for 'temperature'.",
+  },
+  authentication: {
+    status: 401,
+    type: 'invalid_request_error',
+    code: 'invalid_api_key',
+    message: 'Incorrect API key provided.',
+  },
+  rate_limit: {
+    status: 429,
+    type: 'requests',
+    code: 'rate_limit_exceeded',
+    message: 'Rate limit reached for requests.',
+  },
+  server: {
+    status: 500,
+    type: 'server_error',
+    code: null,
+    message: 'The server had an error while processing your request.',
+  },
+  overloaded: {
+    status: 503,
+    type: 'server_error',
+    code: 'overloaded',
+    message: 'The engine is currently overloaded.',
+  },
 };
 
-export function openaiError(kind: ErrorKind, options: { retryAfterS?: number; message?: string } = {}): MockHandler {
+export function openaiError(
+  kind: ErrorKind,
+  options: { retryAfterS?: number; message?: string } = {},
+): MockHandler {
   const e = ERRORS[kind];
   return () => ({
     status: e.status,
-    headers: (options.retryAfterS === undefined ? {} : { 'retry-after': String(options.retryAfterS) }) as Record<string, string>,
+    headers: (options.retryAfterS === undefined
+      ? {}
+      : { 'retry-after': String(options.retryAfterS) }) as Record<string, string>,
     body: { error: { message: options.message ?? e.message, type: e.type, param: null, code: e.code } },
   });
 }
@@ -123,10 +182,14 @@ export const openaiKit: ProviderWireKit = {
     return {
       model: body.model,
       stream: body.stream === true,
-      system: system.length ? system.map((m) => (typeof m.content === 'string' ? m.content : '')).join('\n') : undefined,
+      system: system.length
+        ? system.map((m) => (typeof m.content === 'string' ? m.content : '')).join('\n')
+        : undefined,
       messages: messages.length - system.length,
       tools: (body.tools ?? []).map((t: { function: { name: string } }) => t.function.name),
-      hasImage: messages.some((m) => Array.isArray(m.content) && m.content.some((p: { type?: string }) => p.type === 'image_url')),
+      hasImage: messages.some(
+        (m) => Array.isArray(m.content) && m.content.some((p: { type?: string }) => p.type === 'image_url'),
+      ),
       jsonSchema: body.response_format?.type === 'json_schema',
     };
   },
