@@ -30,7 +30,9 @@ export function classifyOpenAIError(status: number, _headers: unknown, text: str
     (typeof body?.message === 'string' ? body.message : undefined) ??
     (text.trim().slice(0, 500) || `Upstream answered ${status}`);
   const type =
-    (typeof err?.type === 'string' && err.type) || TYPE_BY_STATUS[status] || (status >= 500 ? 'api_error' : 'invalid_request_error');
+    (typeof err?.type === 'string' && err.type) ||
+    TYPE_BY_STATUS[status] ||
+    (status >= 500 ? 'api_error' : 'invalid_request_error');
   const code = err?.code === undefined || err?.code === null ? null : String(err.code);
   return {
     status,
