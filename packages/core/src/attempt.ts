@@ -3,7 +3,7 @@
  * abort signal per attempt. A stream counts as answered only once its first chunk is in hand, so a
  * target that sends headers but no first token can still be retried or fall back.
  */
-import { type SseEvent, parseSse } from '@switchyard/protocol';
+import { parseSse, type SseEvent } from '@switchyard/protocol';
 import type {
   AttemptOutcome,
   JsonReply,
@@ -17,7 +17,7 @@ import type {
   UpstreamEvent,
 } from './contract.js';
 import { DONE } from './contract.js';
-import { GatewayError, UpstreamError, errors } from './errors.js';
+import { errors, GatewayError, UpstreamError } from './errors.js';
 import { retryAfterMs } from './headers.js';
 
 export interface AttemptResult {
@@ -80,21 +80,26 @@ const TRANSPORT_CODES = new Set([
   'ENOTFOUND',
   'EAI_AGAIN',
   'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_CLOSED',
 ]);
 
 /** Turn whatever an attempt threw into a GatewayError with the right retryability. */
-function classifyFailure(err: unknown, clock: AttemptClock, clientSignal: AbortSignal, target: Target): GatewayError {
+function classifyFailure(
+  err: unknown,
+  clock: AttemptClock,
+  clientSignal: AbortSignal,
+  target: Target,
+): GatewayError {
   if (err instanceof GatewayError) return err;
-  if (clock.firedBy) {
-    return new UpstreamError(504, 'upstream_timeout', `${target.key}: ${clock.firedBy} timeout`, {
+  const code = (err as { code?: string })?.code;
+  if (clock.firedBy || code === 'UND_ERR_CONNECT_TIMEOUT') {
+    const phase = clock.firedBy ?? 'connect';
+    return new UpstreamError(504, 'upstream_timeout', `${target.key}: ${phase} timeout`, {
       code: 'upstream_timeout',
       retryable: true,
     });
   }
   if (clientSignal.aborted) return errors.clientClosed();
-  const code = (err as { code?: string })?.code;
   const message = code && TRANSPORT_CODES.has(code) ? code : 'transport failure';
   return new UpstreamError(502, 'upstream_error', `${target.key}: ${message}`, {
     code: 'upstream_unreachable',
@@ -138,9 +143,14 @@ export async function runAttempt(
   let status = 0;
   try {
     if (!adapter.operations.includes(ctx.operation)) {
-      throw new GatewayError(400, 'invalid_request_error', `Provider '${provider.id}' does not serve ${ctx.operation}.`, {
-        code: 'unsupported_operation',
-      });
+      throw new GatewayError(
+        400,
+        'invalid_request_error',
+        `Provider '${provider.id}' does not serve ${ctx.operation}.`,
+        {
+          code: 'unsupported_operation',
+        },
+      );
     }
     const request = await adapter.buildRequest(call);
     const res = await transport(request, clock.controller.signal);
@@ -163,7 +173,12 @@ export async function runAttempt(
       const parsed = adapter.parseResponse(text, call) as { raw?: string; body?: unknown } | object;
       const reply: JsonReply =
         parsed && typeof (parsed as { raw?: unknown }).raw === 'string'
-          ? { kind: 'json', status, raw: (parsed as { raw: string }).raw, body: (parsed as { body?: unknown }).body }
+          ? {
+              kind: 'json',
+              status,
+              raw: (parsed as { raw: string }).raw,
+              body: (parsed as { body?: unknown }).body,
+            }
           : { kind: 'json', status, body: parsed };
       const usage = (reply.body as { usage?: RequestContext['usage'] } | undefined)?.usage;
       if (usage) ctx.usage = usage;
@@ -176,14 +191,21 @@ export async function runAttempt(
     const ttfbMs = performance.now() - started;
     ctx.upstreamMs += ttfbMs;
     clock.answered();
-    const reply: StreamReply = { kind: 'stream', status: 200, chunks: continueWith(first, items, clock, ctx, target) };
+    const reply: StreamReply = {
+      kind: 'stream',
+      status: 200,
+      chunks: continueWith(first, items, clock, ctx, target),
+    };
     return { outcome: outcome({ ok: true, status, ttfbMs }), reply };
   } catch (err) {
     clock.stop();
     const error = classifyFailure(err, clock, ctx.signal, target);
+    // The status the upstream itself answered with: the HTTP status of an error answer, the error event's
+    // status for a stream that failed before its first chunk; 0 for transport failures and timeouts.
+    const answered = err === error && error.upstream;
     return {
       outcome: outcome({
-        status: error.upstream ? status || error.status : 0,
+        status: answered ? (status >= 400 ? status : error.status) : 0,
         error,
         retryAfterMs: error.retryAfter === undefined ? undefined : error.retryAfter * 1000,
       }),

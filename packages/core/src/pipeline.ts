@@ -2,13 +2,18 @@
  * The request pipeline and the attempt loop. Plugins only decide (hooks); the core runs the stages,
  * owns the loop over targets and attempts, the deadline, and the final error.
  */
-import type { AttemptOutcome, GatewayEvents, Reply, RequestContext, Target } from './contract.js';
-import { GatewayError, errors } from './errors.js';
-import { compileGlobs } from './glob.js';
+
 import { runAttempt } from './attempt.js';
+import type { AttemptOutcome, GatewayEvents, Reply, RequestContext, Target } from './contract.js';
+import { errors, GatewayError } from './errors.js';
+import { compileGlobs } from './glob.js';
 import type { Snapshot } from './snapshot.js';
 
-export async function runPipeline(ctx: RequestContext, snap: Snapshot, events: GatewayEvents): Promise<Reply> {
+export async function runPipeline(
+  ctx: RequestContext,
+  snap: Snapshot,
+  events: GatewayEvents,
+): Promise<Reply> {
   const hooks = snap.hooks;
   let stop = await hooks.guard('onRequest', ctx);
   if (stop) return stop;
@@ -42,21 +47,33 @@ function checkPermission(ctx: RequestContext): void {
 const matchers = new WeakMap<readonly string[], (model: string) => boolean>();
 function modelMatcher(globs: readonly string[]) {
   let m = matchers.get(globs);
-  if (!m) matchers.set(globs, (m = compileGlobs(globs)));
+  if (!m) {
+    m = compileGlobs(globs);
+    matchers.set(globs, m);
+  }
   return m;
 }
 
-async function plan(ctx: RequestContext, snap: Snapshot): Promise<Target[]> {
+/** The targets to try, in order: the selected one, then the route's fallback list (minus open circuits). */
+async function plan(
+  ctx: RequestContext,
+  snap: Snapshot,
+): Promise<{ targets: Target[]; firstFallback: number }> {
   const hooks = snap.hooks;
   const route = ctx.route!;
   const filter = (targets: readonly Target[]) =>
-    hooks.has('filterTargets') && targets.length > 0 ? hooks.waterfall('filterTargets', targets, ctx) : targets;
+    hooks.has('filterTargets') && targets.length > 0
+      ? hooks.waterfall('filterTargets', targets, ctx)
+      : targets;
   const candidates = await filter(route.targets);
   const fallback = await filter(route.fallback);
-  const chosen = candidates.length > 0 ? ((await hooks.first('selectTarget', candidates, ctx)) ?? candidates[0]) : undefined;
-  const out = chosen ? [chosen] : [];
-  for (const t of fallback) if (t !== chosen) out.push(t);
-  return out;
+  const chosen =
+    candidates.length > 0
+      ? ((await hooks.first('selectTarget', candidates, ctx)) ?? candidates[0])
+      : undefined;
+  const targets = chosen ? [chosen] : [];
+  for (const t of fallback) if (t !== chosen) targets.push(t);
+  return { targets, firstFallback: chosen ? 1 : 0 };
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -73,14 +90,16 @@ const sleep = (ms: number, signal: AbortSignal) =>
 
 async function attemptLoop(ctx: RequestContext, snap: Snapshot, events: GatewayEvents): Promise<Reply> {
   const hooks = snap.hooks;
-  const targets = await plan(ctx, snap);
+  const { targets, firstFallback } = await plan(ctx, snap);
   if (targets.length === 0) {
     throw errors.unavailable(`Every target of route '${ctx.route!.name}' is unavailable (circuit open).`);
   }
+  // SPEC §4: one attempt per target; fallback still applies.
+  const oneAttemptPerTarget = ctx.headers.get('x-switchyard-no-retry') === 'true';
   let last: AttemptOutcome | undefined;
   for (let i = 0; i < targets.length; i++) {
     const target = targets[i]!;
-    if (i > 0) {
+    if (i >= firstFallback) {
       ctx.fallbacks++;
       events.emit('attempt:fallback', ctx, target);
     }
@@ -96,9 +115,10 @@ async function attemptLoop(ctx: RequestContext, snap: Snapshot, events: GatewayE
       if (ctx.signal.aborted) throw outcome.error!;
       const decision = (await hooks.first('retry', outcome, ctx)) ?? { action: 'fail' };
       if (decision.action === 'retry') {
-        const wait = Math.min(decision.delayMs, ctx.deadline - performance.now());
-        if (wait < decision.delayMs && outcome.retryAfterMs !== undefined) break; // cannot honour retry-after in time
-        await sleep(wait, ctx.signal);
+        // A wait that would reach the deadline is no retry at all: move on while time is left.
+        if (oneAttemptPerTarget || decision.delayMs >= ctx.deadline - performance.now()) break;
+        await sleep(decision.delayMs, ctx.signal);
+        if (ctx.signal.aborted) throw errors.clientClosed();
         continue;
       }
       if (decision.action === 'next') break;
