@@ -3,7 +3,7 @@
  * YAML overrides (the top-level `pricing:` block, by provider id or type). A model found nowhere is
  * unpriced — reported as such, never counted as $0.
  */
-import type { GatewayConfig, Logger, ProviderInstance } from '@switchyard/core';
+import type { GatewayConfig, Logger } from '@switchyard/core';
 import * as v from 'valibot';
 import shipped from './prices.json' with { type: 'json' };
 
@@ -114,12 +114,8 @@ export function priceTableFor(config: GatewayConfig): PriceTable {
   let table = tables.get(config);
   if (!table) {
     const overrides = config.pricing === undefined ? {} : v.parse(pricingSchema, config.pricing);
-    tables.set(config, (table = new PriceTable(overrides)));
+    table = new PriceTable(overrides);
+    tables.set(config, table);
   }
   return table;
-}
-
-/** The price of a target's model, resolving the provider's type. */
-export function priceOf(table: PriceTable, provider: ProviderInstance, model: string): Price | undefined {
-  return table.lookup(provider.id, provider.type, model);
 }
