@@ -3,8 +3,9 @@
  * validated by their own definitions (see plugins.ts, providers.ts); here they are only shaped.
  */
 import { isIP } from 'node:net';
-import * as v from 'valibot';
+import { pricingSchema } from '@switchyard/accounting';
 import { duration, size } from '@switchyard/core';
+import * as v from 'valibot';
 
 type Entries = v.ObjectEntries;
 
@@ -223,6 +224,12 @@ export const coreSchema = strict({
         ),
       }),
       'Shared state for several gateway replicas.',
+    ),
+  ),
+  pricing: v.optional(
+    described(
+      pricingSchema,
+      'Model prices in USD per million tokens by provider/model (provider id or type; model * for all), over the shipped table.',
     ),
   ),
   logging: withDefault(
