@@ -1,0 +1,3 @@
+import { azureKit, describeProviderConformance } from '@switchyard/testing';
+
+describeProviderConformance(azureKit);
