@@ -1,45 +1,156 @@
 /**
- * The meter and instruments, created once per process and carried across config reloads so counters
- * never reset. Histogram buckets are in seconds and fit LLM latencies (10 ms … 5 min).
+ * The meter and every instrument of the metric set (SPEC §5 plus accounting and data-sharing series),
+ * created once per process and carried across config reloads so counters never reset. Names are given
+ * without `_total`: the Prometheus serializer adds it to counters. Histogram buckets are in seconds and
+ * fit LLM latencies (10 ms … 5 min).
+ *
+ * To add a series: one field in `Instruments`, one line in `createInstruments`, and record it where the
+ * fact is known: this plugin's hooks, an event or service another plugin publishes (rate limits, circuit
+ * states), or another plugin writing through `host.services.metrics`.
  */
-import type { Counter, Histogram, UpDownCounter } from '@opentelemetry/api';
+import type { Counter, Histogram, Meter, ObservableGauge, UpDownCounter } from '@opentelemetry/api';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AggregationType, MeterProvider } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationType,
+  type IMetricReader,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
 
 export const LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300];
 
-export interface Instruments {
-  exporter: PrometheusExporter;
-  provider: MeterProvider;
-  requests: Counter;
-  duration: Histogram;
-  inflight: UpDownCounter;
-  reloads: Counter;
+export interface OtlpOptions {
+  /** Full URL of the collector's metrics endpoint, e.g. http://collector:4318/v1/metrics. */
+  endpoint: string;
+  headers: Record<string, string>;
+  /** Milliseconds between pushes. */
+  interval: number;
 }
 
-export function createInstruments(serviceName: string): Instruments {
-  const exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true, withoutTargetInfo: true });
+export interface ProviderOptions {
+  serviceName: string;
+  otlp?: OtlpOptions;
+}
+
+export interface Instruments {
+  readonly settings: string;
+  readonly exporter: PrometheusExporter;
+  readonly provider: MeterProvider;
+  /** For plugins that need a series of their own. */
+  readonly meter: Meter;
+  /** {route, provider, model, status} — every request, failures included. */
+  readonly requests: Counter;
+  /** {route, provider, model, status} */
+  readonly duration: Histogram;
+  /** {route, provider, model} — streams only: arrival to the first byte sent. */
+  readonly ttft: Histogram;
+  /** {direction: input | output | cached_input | cache_write, provider, model} — as the upstream reported them. */
+  readonly tokens: Counter;
+  /** {provider, model} — priced answers only. */
+  readonly cost: Counter;
+  /** {provider, model} — answers whose model has no price. */
+  readonly unpriced: Counter;
+  /** {provider, model} — upstream answers whose usage never arrived (stream cut, client gone, none sent). */
+  readonly usageMissing: Counter;
+  /** {route, direction: input | output} — tokens answered from the gateway cache, at no upstream cost. */
+  readonly cacheTokens: Counter;
+  /** {provider, outcome} */
+  readonly attempts: Counter;
+  /** {route} */
+  readonly fallbacks: Counter;
+  /** {result: hit | miss | bypass} */
+  readonly cacheRequests: Counter;
+  /** {rule, mode: enforced | shadow} — from the rate-limit plugin's `ratelimit:limited` event. */
+  readonly rateLimited: Counter;
+  /** {provider, model}: 0 closed, 1 half-open, 2 open — read from the circuit-breaker's `circuits` service. */
+  readonly circuitState: ObservableGauge;
+  readonly inflight: UpDownCounter;
+  /** {result: ok | error} */
+  readonly reloads: Counter;
+  /** {result: sent | dropped | rejected} — records the data-sharing plugin exported or lost. */
+  readonly sharedRecords: Counter;
+}
+
+/** Instruments outlive a reload unless these settings changed (they need a new MeterProvider). */
+export function settingsKey(options: ProviderOptions): string {
+  return JSON.stringify(options);
+}
+
+export function createInstruments(options: ProviderOptions): Instruments {
+  const exporter = new PrometheusExporter({ preventServerStart: true });
+  const readers: IMetricReader[] = [exporter];
+  if (options.otlp) {
+    const { endpoint, headers, interval } = options.otlp;
+    readers.push(
+      new PeriodicExportingMetricReader({
+        exporter: new OTLPMetricExporter({
+          url: endpoint,
+          headers,
+          timeoutMillis: Math.min(10_000, interval),
+        }),
+        exportIntervalMillis: interval,
+        exportTimeoutMillis: Math.min(10_000, interval),
+      }),
+    );
+  }
   const provider = new MeterProvider({
-    resource: resourceFromAttributes({ 'service.name': serviceName }),
-    readers: [exporter],
+    resource: resourceFromAttributes({ 'service.name': options.serviceName }),
+    readers,
     views: [
       {
         instrumentName: '*_seconds',
-        aggregation: { type: AggregationType.EXPLICIT_BUCKET_HISTOGRAM, options: { boundaries: LATENCY_BUCKETS } },
+        aggregation: {
+          type: AggregationType.EXPLICIT_BUCKET_HISTOGRAM,
+          options: { boundaries: LATENCY_BUCKETS },
+        },
       },
     ],
   });
   const meter = provider.getMeter('switchyard');
+  const counter = (name: string, description: string) => meter.createCounter(name, { description });
+  const seconds = (name: string, description: string) =>
+    meter.createHistogram(name, { description, unit: 's' });
   return {
+    settings: settingsKey(options),
     exporter,
     provider,
-    requests: meter.createCounter('switchyard_requests', { description: 'Requests answered, errors included.' }),
-    duration: meter.createHistogram('switchyard_request_duration_seconds', {
-      description: 'Time from arrival to the end of the answer.',
-      unit: 's',
+    meter,
+    requests: counter('switchyard_requests', 'Requests answered, errors included.'),
+    duration: seconds('switchyard_request_duration_seconds', 'Time from arrival to the end of the answer.'),
+    ttft: seconds(
+      'switchyard_time_to_first_token_seconds',
+      'Streams: time from arrival to the first byte sent.',
+    ),
+    tokens: counter('switchyard_tokens', 'Tokens the upstream reported, by direction.'),
+    cost: counter('switchyard_cost_usd', 'Upstream cost in USD of priced answers.'),
+    unpriced: counter(
+      'switchyard_unpriced_requests',
+      'Answers whose model has no price (cost unknown, not zero).',
+    ),
+    usageMissing: counter('switchyard_usage_missing', 'Upstream answers whose usage never arrived.'),
+    cacheTokens: counter(
+      'switchyard_cache_tokens',
+      'Tokens answered from the gateway cache (no upstream cost).',
+    ),
+    attempts: counter('switchyard_upstream_attempts', 'Upstream attempts by outcome.'),
+    fallbacks: counter('switchyard_fallbacks', 'Moves to a fallback target.'),
+    cacheRequests: counter('switchyard_cache_requests', 'Cache lookups by result.'),
+    rateLimited: counter(
+      'switchyard_rate_limited',
+      'Requests over a rate-limit rule (shadow rules only count).',
+    ),
+    circuitState: meter.createObservableGauge('switchyard_circuit_state', {
+      description: 'Circuit state per target: 0 closed, 1 half-open, 2 open.',
     }),
-    inflight: meter.createUpDownCounter('switchyard_inflight_requests', { description: 'Requests being served.' }),
-    reloads: meter.createCounter('switchyard_config_reloads', { description: 'Config reloads by result.' }),
+    inflight: meter.createUpDownCounter('switchyard_inflight_requests', {
+      description: 'Requests being served.',
+    }),
+    reloads: counter('switchyard_config_reloads', 'Config reloads by result.'),
+    sharedRecords: counter(
+      'switchyard_data_sharing_records',
+      'Request records exported to the collector, or lost.',
+    ),
   };
 }
