@@ -2,7 +2,8 @@
  * The hook contract: every type a plugin or a provider needs from the kernel, in one file.
  *
  * Lifecycle of one model request (docs/architecture.md draws it):
- *   onRequest(guard) → authenticate(first) → limit(guard) → matchRoute(first) → cacheLookup(first)
+ *   onRequest(guard) → authenticate(first) → matchRoute(first) → [core: Principal permissions, 403]
+ *   → limit(guard) → cacheLookup(first)
  *   → transformRequest(waterfall) → filterTargets(waterfall) → selectTarget(first)
  *   → [attempt loop, owned by the core: provider.buildRequest → send → classify; retry(first); onAttempt(observer)]
  *   → transformResponse / transformChunk (waterfall, reverse order) → onHeaders(observer)
@@ -163,7 +164,7 @@ export interface HookHandlers {
   onRequest(ctx: RequestContext): Awaitable<Reply | undefined | void>;
   /** first: the caller's identity; throw a GatewayError (401/403) to refuse. */
   authenticate(ctx: RequestContext): Awaitable<Principal | undefined>;
-  /** guard: rate limits and budgets. */
+  /** guard: rate limits and budgets. Runs after routing and the permission check: `ctx.route` is set. */
   // biome-ignore lint/suspicious/noConfusingVoidType: a guard that lets the request pass returns nothing
   limit(ctx: RequestContext): Awaitable<Reply | undefined | void>;
   /** first: the route and its candidate targets. */
@@ -194,6 +195,12 @@ export interface HookHandlers {
   onResponse(ctx: RequestContext, reply: Reply): void | Promise<void>;
   /** observer: the request failed with this error (already sent to the client). */
   onError(error: GatewayError, ctx: RequestContext): void | Promise<void>;
+  /**
+   * guard: a plugin endpoint (`GET /metrics`, ...) is about to be served; `endpoint` is its `METHOD /path`
+   * key. Return a Response, or throw a GatewayError (e.g. 401), to refuse it. Model requests never run it.
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a guard that lets the request pass returns nothing
+  onEndpoint(request: Request, endpoint: string): Awaitable<Response | undefined | void>;
 }
 
 export type HookName = keyof HookHandlers;
@@ -215,6 +222,7 @@ export const HOOK_KINDS: { readonly [K in HookName]: HookKind } = {
   onHeaders: 'observer',
   onResponse: 'observer',
   onError: 'observer',
+  onEndpoint: 'guard',
 };
 
 /** Response-side waterfalls run in reverse plugin order (the first plugin sees the request first, the reply last). */
@@ -436,6 +444,12 @@ export interface GatewayEventMap {
   'config:reload': [result: { ok: boolean; problems?: string[] }];
   'attempt:fallback': [ctx: RequestContext, target: Target];
   'stream:error': [ctx: RequestContext, error: GatewayError];
+  /** A rate-limit rule refused a request (`enforced: false`: a shadow rule that only counts). */
+  'ratelimit:limited': [ctx: RequestContext, info: { rule: string; enforced: boolean }];
+  /** The cache's verdict for a model request. */
+  'cache:result': [ctx: RequestContext, result: 'hit' | 'miss' | 'bypass'];
+  /** The shared Redis connection went down or came back. */
+  'redis:state': [state: { up: boolean }];
 }
 
 export interface GatewayEvents {

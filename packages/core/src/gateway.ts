@@ -22,6 +22,8 @@ export interface GatewayOptions {
   registry: Registry;
   log: Logger;
   env?: NodeJS.ProcessEnv;
+  /** Shared services the app provides to plugins (`host.services`), e.g. the Redis connection. */
+  services?: Services;
 }
 
 /** What the HTTP edge knows about a request before the pipeline runs. */
@@ -38,14 +40,16 @@ export interface Incoming {
 
 export class Gateway {
   readonly events: GatewayEvents = new EventEmitter<GatewayEventMap>() as unknown as GatewayEvents;
-  readonly services: Services = {};
+  readonly services: Services;
   private current!: Snapshot;
   private readonly users = new Map<Snapshot, number>();
   private inflightCount = 0;
   private idle: Array<() => void> = [];
   draining = false;
 
-  private constructor(private readonly options: GatewayOptions) {}
+  private constructor(private readonly options: GatewayOptions) {
+    this.services = options.services ?? {};
+  }
 
   static async start(config: GatewayConfig, options: GatewayOptions): Promise<Gateway> {
     const gw = new Gateway(options);

@@ -74,7 +74,7 @@ export class HookRunner {
   }
 
   /** guard: call in order; the first Reply stops the request. */
-  async guard<K extends 'onRequest' | 'limit'>(hook: K, ...args: Parameters<HookHandlers[K]>) {
+  async guard<K extends 'onRequest' | 'limit' | 'onEndpoint'>(hook: K, ...args: Parameters<HookHandlers[K]>) {
     for (const { plugin, fn } of this.table[hook]) {
       let result: unknown;
       try {

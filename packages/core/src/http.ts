@@ -9,7 +9,7 @@ import { bodyLimit } from 'hono/body-limit';
 import * as v from 'valibot';
 import { type ClientIpResolver, clientIpResolver } from './client-ip.js';
 import type { Operation } from './contract.js';
-import { errorBody, errors, type GatewayError } from './errors.js';
+import { errorBody, errors, type GatewayError, toGatewayError } from './errors.js';
 import type { Gateway, Incoming } from './gateway.js';
 import { modelCards } from './models.js';
 import type { Snapshot } from './snapshot.js';
@@ -134,9 +134,22 @@ export function createApp(gateway: Gateway, options: AppOptions): Hono<Env> {
   });
 
   // Plugin endpoints (e.g. GET /metrics) come from the current snapshot; anything else is a JSON 404.
+  // The onEndpoint guard (e.g. the auth plugin) may refuse them first.
   app.all('*', async (c) => {
-    const handler = gateway.snapshot.endpoints.get(`${c.req.method} ${c.req.path}`);
-    if (handler) return handler(c.req.raw);
+    const snap = gateway.snapshot;
+    const endpoint = `${c.req.method} ${c.req.path}`;
+    const handler = snap.endpoints.get(endpoint);
+    if (handler) {
+      if (snap.hooks.has('onEndpoint')) {
+        try {
+          const refused = await snap.hooks.guard('onEndpoint', c.req.raw, endpoint);
+          if (refused) return refused;
+        } catch (err) {
+          return jsonError(toGatewayError(err));
+        }
+      }
+      return handler(c.req.raw);
+    }
     return jsonError(errors.notFound(`Unknown path: ${c.req.method} ${c.req.path}`));
   });
 

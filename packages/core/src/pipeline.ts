@@ -18,13 +18,15 @@ export async function runPipeline(
   let stop = await hooks.guard('onRequest', ctx);
   if (stop) return stop;
   if (hooks.has('authenticate')) ctx.principal = await hooks.first('authenticate', ctx);
-  stop = await hooks.guard('limit', ctx);
-  if (stop) return stop;
   const route = await hooks.first('matchRoute', ctx);
   if (!route) throw errors.modelNotFound(ctx.model);
   ctx.route = route;
   checkPermission(ctx);
   if (route.timeoutMs !== undefined) ctx.deadline = ctx.startedAt + route.timeoutMs;
+  // Limits run once the route is known (route- and model-scoped limits need it) and the caller is
+  // allowed: a refused or unroutable request does not use up anyone's allowance.
+  stop = await hooks.guard('limit', ctx);
+  if (stop) return stop;
   const cached = await hooks.first('cacheLookup', ctx);
   if (cached) return cached;
   if (hooks.has('transformRequest')) ctx.body = await hooks.waterfall('transformRequest', ctx.body, ctx);
