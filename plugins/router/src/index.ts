@@ -7,6 +7,7 @@ import {
   errors,
   type GatewayConfig,
   type PluginDefinition,
+  type PluginInstance,
   type ProviderInstance,
   type RequestContext,
   type RouteConfig,
@@ -14,11 +15,15 @@ import {
   type Target,
 } from '@switchyard/core';
 import * as v from 'valibot';
+import { type Feedback, feedbackHooks } from './feedback.js';
 import { compileMatch, type RoutePredicate } from './match.js';
-import { type Strategy, strategies } from './strategies.js';
+import { TargetStats } from './stats.js';
+import { type Strategy, type StrategyContext, strategies } from './strategies.js';
 
+export { EXPLORATION } from './least-latency.js';
 export { compileMatch } from './match.js';
-export { type Strategy, type StrategyFactory, strategies } from './strategies.js';
+export { TargetStats } from './stats.js';
+export { type Strategy, type StrategyContext, type StrategyFactory, strategies } from './strategies.js';
 
 interface CompiledRoute {
   match: RouteMatch;
@@ -41,12 +46,16 @@ function target(
   };
 }
 
-function compileRoute(route: RouteConfig, providers: ReadonlyMap<string, ProviderInstance>): CompiledRoute {
+function compileRoute(
+  route: RouteConfig,
+  providers: ReadonlyMap<string, ProviderInstance>,
+  context: StrategyContext,
+): CompiledRoute {
   const factory = strategies[route.strategy];
   if (!factory) throw new Error(`route '${route.name}': unknown strategy '${route.strategy}'`);
   return {
     test: compileMatch(route.match),
-    pick: factory(),
+    pick: factory(context),
     match: {
       name: route.name,
       strategy: route.strategy,
@@ -77,8 +86,22 @@ function direct(
   };
 }
 
-export function createRouter(config: GatewayConfig, providers: ReadonlyMap<string, ProviderInstance>) {
-  const routes = config.routes.map((r) => compileRoute(r, providers));
+/** What the routes' strategies need measured. */
+export function feedbackNeeds(config: GatewayConfig): Set<Feedback> {
+  const needs = new Set<Feedback>();
+  for (const route of config.routes) {
+    const feedback = strategies[route.strategy]?.feedback;
+    if (feedback) needs.add(feedback);
+  }
+  return needs;
+}
+
+export function createRouter(
+  config: GatewayConfig,
+  providers: ReadonlyMap<string, ProviderInstance>,
+  context: StrategyContext = { stats: new TargetStats(), random: Math.random },
+) {
+  const routes = config.routes.map((r) => compileRoute(r, providers, context));
   const byName = new Map(routes.map((r) => [r.match.name, r]));
   const byMatch = new Map(routes.map((r) => [r.match, r]));
   return {
@@ -99,12 +122,28 @@ export function createRouter(config: GatewayConfig, providers: ReadonlyMap<strin
   };
 }
 
+interface RouterInstance extends PluginInstance {
+  stats: TargetStats;
+}
+
 const router: PluginDefinition<Record<string, never>> = {
   name: 'router',
   schema: v.object({}),
-  setup(_options, host) {
-    const { matchRoute, selectTarget } = createRouter(host.config, host.providers);
-    return { hooks: { matchRoute, selectTarget } };
+  setup(_options, host): RouterInstance {
+    const stats = (host.previous as RouterInstance | undefined)?.stats ?? new TargetStats();
+    const { matchRoute, selectTarget } = createRouter(host.config, host.providers, {
+      stats,
+      random: Math.random,
+    });
+    const { hooks, occupy } = feedbackHooks(stats, feedbackNeeds(host.config));
+    const select = occupy
+      ? (candidates: readonly Target[], ctx: RequestContext) => {
+          const chosen = selectTarget(candidates, ctx);
+          if (chosen) occupy(ctx, chosen.key);
+          return chosen;
+        }
+      : selectTarget;
+    return { stats, hooks: { matchRoute, selectTarget: select, ...hooks } };
   },
 };
 

@@ -4,7 +4,13 @@ import { createRouter } from './index.js';
 import { compileMatch } from './match.js';
 
 const ctx = (model: string, extra: Partial<RequestContext> = {}, headers: Record<string, string> = {}) =>
-  ({ model, path: '/v1/chat/completions', headers: new Headers(headers), facts: {}, ...extra }) as RequestContext;
+  ({
+    model,
+    path: '/v1/chat/completions',
+    headers: new Headers(headers),
+    facts: {},
+    ...extra,
+  }) as RequestContext;
 
 const providers = new Map(
   ['openai', 'claude', 'local'].map((id) => [id, { id, type: 'mock' } as unknown as ProviderInstance]),
@@ -22,14 +28,21 @@ describe('route matching', () => {
   });
 
   it('matches paths and headers (exact or regex); every condition must hold', () => {
-    const m = compileMatch({ paths: ['/v1/chat/completions'], headers: { 'X-Team': 'research', 'x-tier': { regex: '^(gold|silver)$' } } });
+    const m = compileMatch({
+      paths: ['/v1/chat/completions'],
+      headers: { 'X-Team': 'research', 'x-tier': { regex: '^(gold|silver)$' } },
+    });
     expect(m(ctx('any', {}, { 'x-team': 'research', 'x-tier': 'gold' }))).toBe(true);
     expect(m(ctx('any', {}, { 'x-team': 'research', 'x-tier': 'bronze' }))).toBe(false);
-    expect(m(ctx('any', { path: '/v1/embeddings' } as never, { 'x-team': 'research', 'x-tier': 'gold' }))).toBe(false);
+    expect(
+      m(ctx('any', { path: '/v1/embeddings' } as never, { 'x-team': 'research', 'x-tier': 'gold' })),
+    ).toBe(false);
   });
 
   it('matches facts other plugins publish: one-of, contains-all, numeric ranges', () => {
-    const m = compileMatch({ auto: { tier: ['high', 'medium'], needs: ['tools'], score: { min: 0.5, max: 0.9 } } });
+    const m = compileMatch({
+      auto: { tier: ['high', 'medium'], needs: ['tools'], score: { min: 0.5, max: 0.9 } },
+    });
     const facts = (f: Record<string, unknown>) => ctx('auto', { facts: { auto: f } } as never);
     expect(m(facts({ tier: 'high', needs: ['tools', 'json'], score: 0.7 }))).toBe(true);
     expect(m(facts({ tier: 'low', needs: ['tools'], score: 0.7 }))).toBe(false);
@@ -41,8 +54,19 @@ describe('route matching', () => {
 
 describe('router', () => {
   const r = router([
-    { name: 'fast', match: { models: ['fast'] }, strategy: 'priority', targets: [{ provider: 'openai', model: 'gpt-4o-mini' }], fallback: [{ provider: 'local', model: 'echo' }] },
-    { name: 'catch-fast', match: { models: ['fast*'] }, strategy: 'weighted', targets: [{ provider: 'claude' }] },
+    {
+      name: 'fast',
+      match: { models: ['fast'] },
+      strategy: 'priority',
+      targets: [{ provider: 'openai', model: 'gpt-4o-mini' }],
+      fallback: [{ provider: 'local', model: 'echo' }],
+    },
+    {
+      name: 'catch-fast',
+      match: { models: ['fast*'] },
+      strategy: 'weighted',
+      targets: [{ provider: 'claude' }],
+    },
   ]);
 
   it('the first matching route wins and resolves its targets and fallback once', () => {
@@ -64,7 +88,9 @@ describe('router', () => {
 
   it('x-switchyard-route forces a route by name; an unknown name is a 404', () => {
     expect(r.matchRoute(ctx('whatever', {}, { 'x-switchyard-route': 'fast' }))!.name).toBe('fast');
-    expect(() => r.matchRoute(ctx('whatever', {}, { 'x-switchyard-route': 'nope' }))).toThrow(/Unknown route/);
+    expect(() => r.matchRoute(ctx('whatever', {}, { 'x-switchyard-route': 'nope' }))).toThrow(
+      /Unknown route/,
+    );
   });
 
   it('a target without a model passes the client model through', () => {
