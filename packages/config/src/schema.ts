@@ -84,6 +84,8 @@ const server = strict({
   ),
 });
 
+const atLeastOne = () => v.pipe(v.number(), v.integer(), v.minValue(1));
+
 export const PROVIDER_ENTRIES = {
   type: described(
     name('a provider type'),
@@ -105,6 +107,30 @@ export const PROVIDER_ENTRIES = {
     'Upstream timeouts.',
   ),
   models: withDefault(v.array(text()), [], 'Models advertised by /v1/models.'),
+  max_concurrent: v.optional(
+    described(
+      atLeastOne(),
+      'Outbound shaping: most requests in flight to this provider; more wait in a queue.',
+    ),
+  ),
+  requests_per_minute: v.optional(
+    described(
+      atLeastOne(),
+      "Outbound shaping: the provider's request quota; requests over it wait in a queue.",
+    ),
+  ),
+  queue_limit: v.optional(
+    described(
+      v.pipe(v.number(), v.integer(), v.minValue(0)),
+      'Outbound shaping: most requests waiting (default 100); past it the request moves on to its next target.',
+    ),
+  ),
+  queue_timeout: v.optional(
+    described(
+      duration(),
+      'Outbound shaping: longest wait (default 10s); past it the request moves on to its next target.',
+    ),
+  ),
 };
 
 /** The common keys of a provider block; the rest belong to the provider type. */

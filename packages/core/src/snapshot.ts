@@ -16,6 +16,7 @@ import type {
   Transport,
 } from './contract.js';
 import { HookRunner } from './hooks.js';
+import { type Shaper, shaperFor, shapingSettings } from './shaping.js';
 import { type PooledTransport, transportKey, undiciTransport } from './transport.js';
 
 /** Finds plugin and provider definitions (the app resolves names, packages and paths). */
@@ -34,6 +35,8 @@ export interface Snapshot {
   readonly endpoints: ReadonlyMap<string, EndpointHandler>;
   /** Pools by origin, carried over to the next snapshot when unchanged. */
   readonly pools: ReadonlyMap<string, PooledTransport>;
+  /** Outbound shapers of the providers that enable one, by provider id; carried over when unchanged. */
+  readonly shapers: ReadonlyMap<string, Shaper>;
 }
 
 export interface SnapshotDeps {
@@ -69,6 +72,7 @@ export async function buildSnapshot(
   const providers = new Map<string, ProviderInstance>();
   const transports = new Map<string, Transport>();
   const pools = new Map<string, PooledTransport>();
+  const shapers = new Map<string, Shaper>();
   for (const [id, pc] of Object.entries(config.providers)) {
     const def = await deps.registry.provider(pc.type);
     let adapter: ProviderInstance['adapter'];
@@ -78,15 +82,21 @@ export async function buildSnapshot(
       throw new Error(`providers.${id}: ${(err as Error).message}`);
     }
     providers.set(id, { id, type: pc.type, config: pc, adapter });
-    if (adapter.transport) {
-      transports.set(id, adapter.transport);
-      continue;
+    let transport = adapter.transport;
+    if (!transport) {
+      const base = adapter.baseUrl ?? pc.base_url;
+      const key = transportKey(base, pc.timeout.connect);
+      const pool = pools.get(key) ?? previous?.pools.get(key) ?? undiciTransport(base, pc.timeout.connect);
+      pools.set(key, pool);
+      transport = pool.send;
     }
-    const base = adapter.baseUrl ?? pc.base_url;
-    const key = transportKey(base, pc.timeout.connect);
-    const pool = pools.get(key) ?? previous?.pools.get(key) ?? undiciTransport(base, pc.timeout.connect);
-    pools.set(key, pool);
-    transports.set(id, pool.send);
+    const shaping = shapingSettings(pc);
+    if (shaping) {
+      const shaper = shaperFor(id, shaping, previous?.shapers.get(id));
+      shapers.set(id, shaper);
+      transport = shaper.wrap(transport);
+    }
+    transports.set(id, transport);
   }
 
   const plugins: Array<{ name: string; instance: PluginInstance }> = [];
@@ -118,6 +128,7 @@ export async function buildSnapshot(
     transports,
     endpoints,
     pools,
+    shapers,
   };
 }
 
@@ -136,5 +147,8 @@ export async function retireSnapshot(old: Snapshot, next: Snapshot | undefined, 
   }
   for (const [key, pool] of old.pools) {
     if (next?.pools.get(key) !== pool) await pool.close().catch(() => undefined);
+  }
+  for (const [id, shaper] of old.shapers) {
+    if (next?.shapers.get(id) !== shaper) await shaper.close().catch(() => undefined);
   }
 }
