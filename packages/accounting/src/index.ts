@@ -8,3 +8,4 @@ export {
   priceTableFor,
   pricingSchema,
 } from './price-table.js';
+export { type RequestSummary, summarize } from './summary.js';
