@@ -12,6 +12,7 @@ import {
   FORMAL,
   INLINE_CODE,
   MATH,
+  NON_ASCII,
   NON_ASCII_LETTER,
   OUTPUT_LENGTH,
   REASONING,
@@ -130,7 +131,8 @@ export const FEATURES: { readonly [K in FeatureName]: (input: FeatureInput) => n
   tools: ({ shape }) => (shape.tools > 0 ? saturate(shape.tools, 10) : 0),
   tool_choice: ({ shape }) => (shape.tools > 0 && shape.toolForced ? 1 : 0),
   images: ({ shape }) => saturate(shape.images, 4),
-  languages: ({ shape }) => saturate(countMatches(NON_ASCII_LETTER, shape.userText, 64), 24),
+  languages: ({ shape }) =>
+    NON_ASCII.test(shape.userText) ? saturate(countMatches(NON_ASCII_LETTER, shape.userText, 64), 24) : 0,
   reasoning_effort: ({ shape }) => (shape.reasoningEffort ? (EFFORT[shape.reasoningEffort] ?? 0) : 0),
 };
 

@@ -9,7 +9,7 @@ const problems = (input: unknown) =>
 describe('the autoroute block', () => {
   it('fills every key with its default', () => {
     const options = v.parse(optionsSchema, {});
-    expect(options).toMatchObject({ override: false, explain: true, sample_chars: 2048, scan_chars: 65536 });
+    expect(options).toMatchObject({ override: false, explain: true, sample_chars: 1024, scan_chars: 65536 });
     expect(options.tiers).toEqual(DEFAULT_TIERS);
     expect(options.weights).toEqual(DEFAULT_WEIGHTS);
     expect(Object.keys(options.weights).sort()).toEqual([...FEATURE_NAMES].sort());

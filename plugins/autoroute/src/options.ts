@@ -7,11 +7,11 @@ export const DEFAULT_WEIGHTS: Record<FeatureName, number> = {
   prompt_tokens: 0.655,
   context_tokens: 0.18,
   output_length: 0.07,
-  depth: 0.015,
+  depth: 0.01,
   code: 0,
   stack_trace: 0,
   math: 0,
-  formal: 0.665,
+  formal: 0.67,
   reasoning: 0.405,
   multi_step: 0,
   constraints: 0.275,
@@ -23,7 +23,7 @@ export const DEFAULT_WEIGHTS: Record<FeatureName, number> = {
   reasoning_effort: 0.3,
 };
 
-export const DEFAULT_TIERS = { low: 0, medium: 0.21, high: 0.59 };
+export const DEFAULT_TIERS = { low: 0, medium: 0.21, high: 0.6 };
 
 /**
  * Checked in order against the last user message; the first match names the skill, else `default`.
@@ -150,7 +150,7 @@ export const optionsSchema = v.strictObject({
       v.minValue(256),
       v.description('Characters tokenized; the rest is extrapolated.'),
     ),
-    2048,
+    1024,
   ),
   scan_chars: v.optional(
     v.pipe(

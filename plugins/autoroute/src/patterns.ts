@@ -103,6 +103,9 @@ export const STEPS = new RegExp(
 /** An explicit length for the answer: "1,500-word", "700 words", "3 pages", "a 2 minute toast". */
 export const OUTPUT_LENGTH = /\b(\d{1,3}(?:,\d{3})*|\d+)[- ]?(words?|pages?|paragraphs?|minutes?)\b/gi;
 
+/** Any character outside printable ASCII: a cheap test before the Unicode letter scan. */
+export const NON_ASCII = /[^\t\n\r -~]/;
+
 /** Letters outside ASCII: other scripts and accented Latin. */
 export const NON_ASCII_LETTER = /(?!\p{ASCII})\p{L}/gu;
 
