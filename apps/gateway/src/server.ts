@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { formatProblem, watchConfigFile } from '@switchyard/config';
 import { createApp, Gateway } from '@switchyard/core';
+import { createRedisService } from '@switchyard/redis';
 import { type ConfigSource, readConfig, registryFor } from './load.js';
 import { createLogger, type Log } from './log.js';
 import { VERSION } from './version.js';
@@ -49,7 +50,14 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
   const log = createLogger(config.logging.level, config.logging.format, options.logDestination);
   for (const p of first.problems) log.warn(formatProblem(p));
 
-  const gateway = await Gateway.start(config, { registry, log, env });
+  // One shared Redis connection for the plugins that keep state across replicas (docs/edge.md).
+  const redis = config.redis ? createRedisService(config.redis.url, { log }) : undefined;
+  const gateway = await Gateway.start(config, { registry, log, env, services: { redis } });
+  if (redis) {
+    redis.onState((state) => gateway.events.emit('redis:state', state));
+    redis.start();
+    await redis.whenReady(2_000); // serve without it after that; it keeps reconnecting
+  }
   const app = createApp(gateway, { version: VERSION });
   const server: ServerType = serve({
     fetch: app.fetch,
@@ -96,6 +104,7 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
       if (s.host !== config.server.host || s.port !== config.server.port) {
         log.warn('server.host / server.port changes apply after a restart');
       }
+      if (next.config.redis?.url !== config.redis?.url) log.warn('redis.url changes apply after a restart');
       log.info({ config: source.name, version: gateway.snapshot.version }, 'config reloaded');
       gateway.events.emit('config:reload', { ok: true });
       return true;
@@ -121,6 +130,7 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
       server.close();
       if ('closeAllConnections' in server) server.closeAllConnections();
       await gateway.close();
+      await redis?.close();
       log.info({ drained }, 'stopped');
       log.flush?.();
       return drained;

@@ -1,0 +1,62 @@
+/**
+ * The key table: every configured key as the SHA-256 digest of its text, checked in constant time.
+ * A presented credential is hashed once and compared with every key's digest (no early exit), so the
+ * time taken says nothing about which key matched or how close a guess came.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Principal } from '@switchyard/core';
+
+export interface KeyConfig {
+  name: string;
+  key_sha256?: string;
+  key?: string;
+  models?: string[];
+  routes?: string[];
+}
+
+interface Entry {
+  digest: Buffer;
+  principal: Principal;
+}
+
+export const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+
+export class KeyTable {
+  private readonly entries: Entry[];
+
+  constructor(keys: readonly KeyConfig[]) {
+    this.entries = keys.map((k) => ({
+      digest: k.key_sha256 ? Buffer.from(k.key_sha256, 'hex') : sha256(k.key!),
+      // Frozen arrays: the core compiles each principal's globs once and caches them by identity.
+      principal: Object.freeze({
+        name: k.name,
+        ...(k.models ? { models: Object.freeze([...k.models]) } : {}),
+        ...(k.routes ? { routes: Object.freeze([...k.routes]) } : {}),
+      }),
+    }));
+  }
+
+  /** The principal whose key is `presented`, or undefined. */
+  find(presented: string): Principal | undefined {
+    const digest = sha256(presented);
+    let found: Principal | undefined;
+    for (const entry of this.entries) {
+      if (timingSafeEqual(entry.digest, digest) && !found) found = entry.principal;
+    }
+    return found;
+  }
+}
+
+/**
+ * The credential a client sent: `Authorization: Bearer <key>`, else `x-api-key: <key>` (the Anthropic
+ * SDK's header). An Authorization header with another scheme does not count as a key.
+ */
+export function presentedKey(headers: Headers): string | undefined {
+  const auth = headers.get('authorization');
+  if (auth) {
+    const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(auth);
+    if (m) return m[1];
+  }
+  const apiKey = headers.get('x-api-key')?.trim();
+  return apiKey || undefined;
+}
