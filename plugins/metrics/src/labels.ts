@@ -37,6 +37,8 @@ export function attemptOutcome(outcome: AttemptOutcome): string {
   const error = outcome.error;
   if (error?.status === 499) return 'client_closed';
   if (error?.code === 'upstream_timeout') return 'timeout';
+  // Outbound shaping refused it (full queue, waited too long): the upstream was never called.
+  if (error?.code === 'provider_queue_full' || error?.code === 'provider_queue_timeout') return 'shaped';
   const status = outcome.status || error?.status || 0;
   if (status === 429) return 'rate_limited';
   if (outcome.status === 0 && error?.code === 'upstream_unreachable') return 'unreachable';
