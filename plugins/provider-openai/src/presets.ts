@@ -28,7 +28,7 @@ export interface Quirks {
   operations?: readonly Operation[];
 }
 
-export function presetOptions(quirks: Quirks): OpenAIAdapterOptions {
+function presetOptions(quirks: Quirks): OpenAIAdapterOptions {
   const request = [developerAsSystem, ...(quirks.request ?? [])];
   const answer = quirks.answer ?? [];
   return {

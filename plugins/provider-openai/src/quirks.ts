@@ -33,7 +33,7 @@ export function mapMessages(
   return changed ? { ...body, messages: next } : body;
 }
 
-export function omit<T extends object>(value: T, ...keys: string[]): T {
+function omit<T extends object>(value: T, ...keys: string[]): T {
   const copy = { ...value } as Record<string, unknown>;
   for (const key of keys) delete copy[key];
   return copy as T;
