@@ -343,7 +343,8 @@ export interface StreamTranslator {
   end(): StreamItem[];
 }
 
-export const DONE: unique symbol = Symbol('switchyard.stream.done');
+/** A registered symbol, so a provider that bundles its own copy of this package still signals the end. */
+export const DONE: unique symbol = Symbol.for('switchyard.stream.done');
 
 /** Splits an upstream stream body into events. The core's default is the SSE parser. */
 export type StreamDecoder = (body: AsyncIterable<Uint8Array>) => AsyncIterable<UpstreamEvent>;

@@ -19,7 +19,20 @@ export interface GatewayErrorOptions {
   headers?: Record<string, string>;
 }
 
+/**
+ * A registered brand instead of prototype identity: a plugin loaded by path may bundle its own copy of
+ * this package, and its errors must still be recognised (status, retryability) rather than become 500s.
+ */
+const BRAND = Symbol.for('switchyard.GatewayError');
+
 export class GatewayError extends Error {
+  readonly [BRAND] = true;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== GatewayError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as { [BRAND]?: boolean })[BRAND] === true;
+  }
+
   readonly status: number;
   readonly type: string;
   readonly code: string | null;

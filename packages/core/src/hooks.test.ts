@@ -45,14 +45,23 @@ describe('HookRunner', () => {
       ['b', { transformRequest: async (b) => ({ ...b, trail: `${b.trail}b` }) }],
     ]);
     const out = await r.waterfall('transformRequest', { trail: '' } as never, ctx);
-    expect((out as { trail: string }).trail).toBe('ab');
+    expect((out as unknown as { trail: string }).trail).toBe('ab');
   });
 
   it('response-side waterfalls run in reverse plugin order', async () => {
     const seen: string[] = [];
     const r = runner([
-      ['first', { transformResponse: (b) => (seen.push('first'), b), transformChunk: (c) => (seen.push('first'), c) }],
-      ['second', { transformResponse: (b) => (seen.push('second'), b), transformChunk: (c) => (seen.push('second'), c) }],
+      [
+        'first',
+        { transformResponse: (b) => (seen.push('first'), b), transformChunk: (c) => (seen.push('first'), c) },
+      ],
+      [
+        'second',
+        {
+          transformResponse: (b) => (seen.push('second'), b),
+          transformChunk: (c) => (seen.push('second'), c),
+        },
+      ],
     ]);
     await r.waterfall('transformResponse', {} as never, ctx);
     r.chunk({} as never, ctx);
@@ -72,8 +81,22 @@ describe('HookRunner', () => {
   it('stamps every error with the plugin and hook that threw it', async () => {
     const r = runner([
       ['ok', { authenticate: () => undefined }],
-      ['auth', { authenticate: () => { throw new GatewayError(401, 'authentication_error', 'no'); } }],
-      ['boom', { selectTarget: () => { throw new Error('secret internals'); } }],
+      [
+        'auth',
+        {
+          authenticate: () => {
+            throw new GatewayError(401, 'authentication_error', 'no');
+          },
+        },
+      ],
+      [
+        'boom',
+        {
+          selectTarget: () => {
+            throw new Error('secret internals');
+          },
+        },
+      ],
     ]);
     const err = await r.first('authenticate', ctx).catch((e) => e);
     expect(err).toMatchObject({ status: 401, plugin: 'auth', hook: 'authenticate' });
@@ -88,8 +111,24 @@ describe('HookRunner', () => {
     const calls: string[] = [];
     const r = runner(
       [
-        ['sync-fail', { onResponse: () => { calls.push('sync-fail'); throw new Error('x'); } }],
-        ['async-fail', { onResponse: async () => { calls.push('async-fail'); throw new Error('y'); } }],
+        [
+          'sync-fail',
+          {
+            onResponse: () => {
+              calls.push('sync-fail');
+              throw new Error('x');
+            },
+          },
+        ],
+        [
+          'async-fail',
+          {
+            onResponse: async () => {
+              calls.push('async-fail');
+              throw new Error('y');
+            },
+          },
+        ],
         ['after', { onResponse: () => void calls.push('after') }],
       ],
       log,
@@ -107,5 +146,28 @@ describe('HookRunner', () => {
     const r = runner([['a', { onAttempt: () => undefined }]]);
     expect(r.has('onAttempt')).toBe(true);
     expect(r.has('transformChunk')).toBe(false);
+  });
+});
+
+describe('errors from another copy of @switchyard/core', () => {
+  it('are recognised by their registered brand, not prototype identity', async () => {
+    const foreign = Object.assign(new Error('upstream said no'), {
+      [Symbol.for('switchyard.GatewayError')]: true,
+      status: 429,
+      type: 'rate_limit_error',
+      retryable: true,
+    });
+    expect(foreign instanceof GatewayError).toBe(true);
+    const r = runner([
+      [
+        'copy',
+        {
+          authenticate: () => {
+            throw foreign;
+          },
+        },
+      ],
+    ]);
+    expect(await r.first('authenticate', ctx).catch((e) => e)).toMatchObject({ status: 429, plugin: 'copy' });
   });
 });
