@@ -75,7 +75,7 @@ function compiles(pattern: string, flags: string): boolean {
 
 const weight = (name: FeatureName) =>
   v.optional(
-    v.pipe(v.number(), v.finite(), v.minValue(0), v.description(`Weight of the ${name} feature.`)),
+    v.pipe(v.number(), v.minValue(0), v.description(`Weight of the ${name} feature.`)),
     DEFAULT_WEIGHTS[name],
   );
 
@@ -91,12 +91,7 @@ const skill = v.pipe(
     pattern: v.pipe(v.string(), v.nonEmpty(), v.description('A JavaScript regular expression.')),
     flags: v.optional(v.pipe(v.string(), v.regex(/^[imsu]*$/, 'flags may use i, m, s and u')), 'i'),
     weight: v.optional(
-      v.pipe(
-        v.number(),
-        v.finite(),
-        v.minValue(0),
-        v.description('Added to the score when this skill matches.'),
-      ),
+      v.pipe(v.number(), v.minValue(0), v.description('Added to the score when this skill matches.')),
       0,
     ),
   }),
@@ -107,7 +102,7 @@ const skill = v.pipe(
 );
 
 const tiers = v.pipe(
-  v.record(v.pipe(v.string(), v.nonEmpty()), v.pipe(v.number(), v.finite(), v.minValue(0))),
+  v.record(v.pipe(v.string(), v.nonEmpty()), v.pipe(v.number(), v.minValue(0))),
   v.check((t) => Object.keys(t).length > 0, 'name at least one tier'),
   v.check(
     (t) => new Set(Object.values(t)).size === Object.keys(t).length,
