@@ -1,0 +1,71 @@
+/**
+ * Request records and the batch payload (schema `switchyard.records.v1`, docs/observability.md). A
+ * pending record holds the request summary plus, when sharing is on, references to the prompt and the
+ * answer and the caller's own credential (to redact it if it was pasted into the prompt); `encode` turns
+ * pending records into JSON, applying the current sharing switches and redaction.
+ */
+import type { RequestSummary } from '@switchyard/accounting';
+import { choicesOf, type SharedChoice } from './capture.js';
+import type { Redactor } from './redact.js';
+
+export const BATCH_SCHEMA = 'switchyard.records.v1';
+
+export interface Pending {
+  /** Arrival time, epoch ms. */
+  at: number;
+  summary: RequestSummary;
+  /** Chat messages or embeddings input, as the client sent them. */
+  prompt?: unknown;
+  /** A JSON answer's body or text, or a stream's assembled choices. */
+  answer?: { body?: unknown; raw?: string } | { choices: SharedChoice[] };
+  /** The caller's credential values, redacted wherever they appear; never exported. */
+  credentials?: string[];
+}
+
+export interface SharedRecord extends RequestSummary {
+  /** Arrival time, ISO 8601. */
+  time: string;
+  prompt?: unknown;
+  response?: { choices: SharedChoice[] };
+}
+
+function responseOf(answer: Pending['answer']): { choices: SharedChoice[] } | undefined {
+  if (!answer) return undefined;
+  if ('choices' in answer) return { choices: answer.choices };
+  let body = answer.body;
+  if (body === undefined && answer.raw !== undefined) {
+    try {
+      body = JSON.parse(answer.raw);
+    } catch {
+      return undefined;
+    }
+  }
+  const choices = choicesOf(body);
+  return choices ? { choices } : undefined;
+}
+
+export interface Sharing {
+  prompts: boolean;
+  responses: boolean;
+  redactor: Redactor;
+}
+
+export function toRecord(p: Pending, sharing: Sharing): SharedRecord {
+  const record: SharedRecord = { time: new Date(p.at).toISOString(), ...p.summary };
+  if (sharing.prompts && p.prompt !== undefined)
+    record.prompt = sharing.redactor.apply(p.prompt, p.credentials);
+  if (sharing.responses) {
+    const response = responseOf(p.answer);
+    if (response) record.response = sharing.redactor.apply(response, p.credentials);
+  }
+  return record;
+}
+
+export function encodeBatch(items: readonly Pending[], droppedTotal: number, sharing: Sharing): string {
+  return JSON.stringify({
+    schema: BATCH_SCHEMA,
+    sent_at: new Date().toISOString(),
+    dropped_total: droppedTotal,
+    records: items.map((p) => toRecord(p, sharing)),
+  });
+}
