@@ -22,14 +22,20 @@ export async function measureRun(target, { upstream, connections, seconds, warmu
   const rss = sampleRss(target.handle.pid, RSS_SAMPLE_MS);
   const cpu = cpuMeter([target.handle.pid, upstream.pid, process.pid]);
   const result = await runLoad({ ...load, seconds });
-  const [server, upstreamCpu, generator] = cpu.stop();
+  const { perPid, other } = cpu.stop();
+  const [server, upstreamCpu, generator] = perPid;
   const samples = rss.stop();
   assertAlive(target.handle);
   assertAlive(upstream);
   return {
     ...result,
     rss_peak_mb: round2(Math.max(...samples.map((s) => s.rss_mb))),
-    cpu_pct: { server: round2(server), upstream: round2(upstreamCpu), generator: round2(generator) },
+    cpu_pct: {
+      server: round2(server),
+      upstream: round2(upstreamCpu),
+      generator: round2(generator),
+      other: round2(other),
+    },
   };
 }
 
@@ -45,6 +51,7 @@ function summarize(runs) {
       server: round2(median(pick((r) => r.cpu_pct.server))),
       upstream: round2(median(pick((r) => r.cpu_pct.upstream))),
       generator: round2(median(pick((r) => r.cpu_pct.generator))),
+      other: round2(median(pick((r) => r.cpu_pct.other))),
     },
     failures: runs.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0),
   };

@@ -67,19 +67,40 @@ export function sampleRss(pid, intervalMs) {
   };
 }
 
-/** CPU used by each process between `start()` and `stop()`, as a percentage of one core. */
+/** CPU seconds the whole machine has spent busy (all CPUs, every process), or undefined. */
+function machineBusySeconds() {
+  if (!HAS_PROC) return undefined;
+  // cpu  user nice system idle iowait irq softirq steal ...
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+    .split('\n', 1)[0]
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS;
+}
+
+/**
+ * CPU used between `start()` and `stop()` by each of `pids` and by everything else on the machine
+ * (`other`: work we did not start, which makes the figures move), as percentages of one core.
+ */
 export function cpuMeter(pids) {
   const startedAt = process.hrtime.bigint();
-  const before = pids.map(cpuSeconds);
+  const distinct = [...new Set(pids)];
+  const before = distinct.map(cpuSeconds);
+  const machineBefore = machineBusySeconds();
   return {
     stop() {
       const wall = Number(process.hrtime.bigint() - startedAt) / 1e9;
-      return pids.map((pid, i) => {
-        const after = cpuSeconds(pid);
-        return after === undefined || before[i] === undefined
-          ? undefined
-          : (100 * (after - before[i])) / wall;
-      });
+      const pct = (from, to) =>
+        from === undefined || to === undefined ? undefined : (100 * (to - from)) / wall;
+      const used = new Map(distinct.map((pid, i) => [pid, pct(before[i], cpuSeconds(pid))]));
+      const ours = [...used.values()].reduce((sum, p) => sum + (p ?? 0), 0);
+      const machine = pct(machineBefore, machineBusySeconds());
+      return {
+        perPid: pids.map((pid) => used.get(pid)),
+        other: machine === undefined ? undefined : Math.max(0, machine - ours),
+      };
     },
   };
 }

@@ -16,7 +16,7 @@ export function runLine(round, target, run) {
   const cpu = run.cpu_pct;
   return (
     `  round ${round}  ${target.id.padEnd(24)} ${int(run.rps).padStart(7)} req/s  p50 ${fmt(run.p50_ms)} ms  ` +
-    `p99 ${fmt(run.p99_ms)} ms  rss ${fmt(run.rss_peak_mb, 0)} MB  cpu ${fmt(cpu.server, 0)}/${fmt(cpu.upstream, 0)}/${fmt(cpu.generator, 0)}%` +
+    `p99 ${fmt(run.p99_ms)} ms  rss ${fmt(run.rss_peak_mb, 0)} MB  cpu ${fmt(cpu.server, 0)}/${fmt(cpu.upstream, 0)}/${fmt(cpu.generator, 0)}/${fmt(cpu.other, 0)}%` +
     (run.non2xx + run.errors + run.timeouts > 0
       ? `  FAILURES non2xx=${run.non2xx} errors=${run.errors} timeouts=${run.timeouts}`
       : '')
@@ -26,7 +26,17 @@ export function runLine(round, target, run) {
 export function throughputTable(summaries, ratios) {
   const ratioOf = new Map(ratios.map((r) => [r.id, r.ratio]));
   return table(
-    ['target', 'req/s', 'spread', 'p50 ms', 'p99 ms', 'RSS MB', 'CPU% srv/up/gen', 'vs proxy', 'failures'],
+    [
+      'target',
+      'req/s',
+      'spread',
+      'p50 ms',
+      'p99 ms',
+      'RSS MB',
+      'CPU% srv/up/gen/other',
+      'vs proxy',
+      'failures',
+    ],
     summaries.map((s) => [
       s.id,
       int(s.rps),
@@ -34,7 +44,7 @@ export function throughputTable(summaries, ratios) {
       fmt(s.p50_ms),
       fmt(s.p99_ms),
       fmt(s.rss_peak_mb, 0),
-      `${fmt(s.cpu_pct.server, 0)}/${fmt(s.cpu_pct.upstream, 0)}/${fmt(s.cpu_pct.generator, 0)}`,
+      `${fmt(s.cpu_pct.server, 0)}/${fmt(s.cpu_pct.upstream, 0)}/${fmt(s.cpu_pct.generator, 0)}/${fmt(s.cpu_pct.other, 0)}`,
       ratioOf.has(s.id) ? fmt(ratioOf.get(s.id)) : '',
       s.failures,
     ]),
