@@ -9,6 +9,8 @@
  */
 export const SCENARIOS = {
   kernel: { config: 'kernel.yaml', about: 'router + metrics' },
+  resilience: { config: 'resilience.yaml', about: 'kernel + retry + circuit-breaker (+ fallback declared)' },
+  shaping: { config: 'shaping.yaml', about: 'kernel + bottleneck shaping on the provider (never queuing)' },
   'kernel-stream': {
     config: 'kernel.yaml',
     about: 'router + metrics, SSE answers',
