@@ -186,7 +186,9 @@ async function main() {
     });
     result.throughput = { summaries, ratios: ratios(summaries) };
     failures += summaries.reduce((n, s) => n + s.failures, 0);
-    console.log(`\n${report.throughputTable(summaries, result.throughput.ratios)}`);
+    console.log(
+      `\n${report.throughputTable(summaries, result.throughput.ratios)}${report.noiseWarning(summaries)}`,
+    );
   }
   if (options.latencyRuns > 0) {
     console.log(`\nlatency: 1 connection, ${options.latencyRuns} x ${options.latencyDuration} s per target`);
@@ -198,7 +200,7 @@ async function main() {
     });
     result.latency = { summaries, added: addedLatency(summaries) };
     failures += summaries.reduce((n, s) => n + s.failures, 0);
-    console.log(`\n${report.latencyTable(summaries, result.latency.added)}`);
+    console.log(`\n${report.latencyTable(summaries, result.latency.added)}${report.noiseWarning(summaries)}`);
   }
   if (options.soak > 0) {
     const target = plan.gateways[0];

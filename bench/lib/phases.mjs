@@ -9,6 +9,11 @@ import { median, slope, spread } from './stats.mjs';
 
 const RSS_SAMPLE_MS = 250;
 const LATENCY_WARMUP_S = 1;
+/**
+ * A run during which work we did not start used more than this share of a core is marked noisy: on a
+ * 2-core machine that much foreign work moves the figures by more than the differences measured.
+ */
+export const NOISY_OTHER_PCT = 20;
 /** A soak "trends upward" when the fitted rise over the run exceeds this share of the median RSS. */
 const SOAK_RISE_LIMIT = 0.05;
 
@@ -39,6 +44,10 @@ export async function measureRun(target, { upstream, connections, seconds, warmu
   };
 }
 
+export function isNoisy(run) {
+  return run.cpu_pct.other > NOISY_OTHER_PCT;
+}
+
 function summarize(runs) {
   const pick = (f) => runs.map(f);
   return {
@@ -54,6 +63,7 @@ function summarize(runs) {
       other: round2(median(pick((r) => r.cpu_pct.other))),
     },
     failures: runs.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0),
+    noisy_runs: runs.filter(isNoisy).length,
   };
 }
 

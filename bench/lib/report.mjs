@@ -1,6 +1,7 @@
 /** What the benchmark prints, and the JSON file it leaves in bench/results/. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isNoisy, NOISY_OTHER_PCT } from './phases.mjs';
 
 const fmt = (n, digits = 2) => (n === undefined || n === null ? '-' : Number(n).toFixed(digits));
 const int = (n) => (n === undefined ? '-' : Math.round(n).toLocaleString('en-US'));
@@ -17,6 +18,7 @@ export function runLine(round, target, run) {
   return (
     `  round ${round}  ${target.id.padEnd(24)} ${int(run.rps).padStart(7)} req/s  p50 ${fmt(run.p50_ms)} ms  ` +
     `p99 ${fmt(run.p99_ms)} ms  rss ${fmt(run.rss_peak_mb, 0)} MB  cpu ${fmt(cpu.server, 0)}/${fmt(cpu.upstream, 0)}/${fmt(cpu.generator, 0)}/${fmt(cpu.other, 0)}%` +
+    (isNoisy(run) ? '  NOISY' : '') +
     (run.non2xx + run.errors + run.timeouts > 0
       ? `  FAILURES non2xx=${run.non2xx} errors=${run.errors} timeouts=${run.timeouts}`
       : '')
@@ -40,7 +42,7 @@ export function throughputTable(summaries, ratios) {
     summaries.map((s) => [
       s.id,
       int(s.rps),
-      `${fmt(s.rps_spread * 100, 1)}%`,
+      s.rps_spread === undefined ? '-' : `${fmt(s.rps_spread * 100, 1)}%`,
       fmt(s.p50_ms),
       fmt(s.p99_ms),
       fmt(s.rss_peak_mb, 0),
@@ -49,6 +51,14 @@ export function throughputTable(summaries, ratios) {
       s.failures,
     ]),
   );
+}
+
+/** A warning when other work disturbed some runs, or nothing. */
+export function noiseWarning(summaries) {
+  const noisy = summaries.reduce((n, s) => n + s.noisy_runs, 0);
+  const total = summaries.reduce((n, s) => n + s.runs.length, 0);
+  if (noisy === 0) return '';
+  return `\nwarning: in ${noisy} of ${total} runs other processes used more than ${NOISY_OTHER_PCT}% of a core (NOISY above); rerun on a quiet machine`;
 }
 
 export function latencyTable(summaries, added) {
