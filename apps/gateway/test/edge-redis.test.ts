@@ -51,6 +51,7 @@ function config(redisUrl: string, rateLimit: Record<string, unknown>, cache: Rec
       { auth: { keys: [{ name: 'a', key_sha256: sha(KEY) }] } },
       { 'rate-limit': { store: 'redis', ...rateLimit } },
       { cache: { store: 'redis', ttl: '1m', ...cache } },
+      'metrics',
     ],
   };
 }
@@ -75,6 +76,10 @@ const redisLines = (gw: TestGateway, level: number) =>
   gw.logs.filter(
     (l) => l.level === level && typeof l.msg === 'string' && (l.msg as string).startsWith('redis'),
   );
+const redisUp = async (gw: TestGateway) => {
+  const text = await (await request(`${gw.url}/metrics`)).body.text();
+  return /^switchyard_redis_up (\d)/m.exec(text)?.[1];
+};
 const WARN = 40;
 const INFO = 30;
 
@@ -135,6 +140,7 @@ describe('Redis goes away in the middle of a run', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect((await chat(gw)).cache).toBe('hit');
 
+    expect(await redisUp(gw)).toBe('1');
     await redis.stop();
     const during = [];
     for (let i = 0; i < 25; i++) during.push(await chat(gw));
@@ -143,6 +149,7 @@ describe('Redis goes away in the middle of a run', () => {
     expect(during.slice(20).map((r) => r.status)).toEqual(Array(5).fill(429));
     expect(redisLines(gw, WARN)).toHaveLength(1);
     expect(redisLines(gw, WARN)[0]!.msg).toMatch(/^redis unavailable/);
+    expect(await redisUp(gw)).toBe('0');
 
     await redis.start();
     const deadline = Date.now() + 5000;
@@ -150,6 +157,7 @@ describe('Redis goes away in the middle of a run', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(redisLines(gw, INFO).map((l) => l.msg)).toContain('redis is back');
+    expect(await redisUp(gw)).toBe('1');
     // Counting is in Redis again (the restarted, empty one), and so is the cache.
     const after = await chat(gw, 'after the outage');
     expect([after.status, after.cache]).toEqual([200, 'miss']);

@@ -130,6 +130,10 @@ const metrics: PluginDefinition<Options> = {
         for (const c of circuits?.states() ?? [])
           result.observe(c.state, { provider: c.provider, model: c.model });
       });
+      instruments.redisUp.addCallback((result) => {
+        const redis = services.redis as { ready: boolean } | undefined;
+        if (redis) result.observe(redis.ready ? 1 : 0);
+      });
     }
     previous?.detach();
     const current = instruments;

@@ -66,6 +66,8 @@ export interface Instruments {
   readonly rateLimited: Counter;
   /** {provider, model}: 0 closed, 1 half-open, 2 open — read from the circuit-breaker's `circuits` service. */
   readonly circuitState: ObservableGauge;
+  /** 1 while the shared Redis connection is ready, 0 while it is away — read from the `redis` service. */
+  readonly redisUp: ObservableGauge;
   readonly inflight: UpDownCounter;
   /** {result: ok | error} */
   readonly reloads: Counter;
@@ -143,6 +145,9 @@ export function createInstruments(options: ProviderOptions): Instruments {
     ),
     circuitState: meter.createObservableGauge('switchyard_circuit_state', {
       description: 'Circuit state per target: 0 closed, 1 half-open, 2 open.',
+    }),
+    redisUp: meter.createObservableGauge('switchyard_redis_up', {
+      description: 'The shared Redis connection: 1 ready, 0 away (absent without redis.url).',
     }),
     inflight: meter.createUpDownCounter('switchyard_inflight_requests', {
       description: 'Requests being served.',
