@@ -3,7 +3,7 @@
  * A presented credential is hashed once and compared with every key's digest (no early exit), so the
  * time taken says nothing about which key matched or how close a guess came.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { Principal } from '@switchyard/core';
 
 export interface KeyConfig {
@@ -19,7 +19,8 @@ interface Entry {
   principal: Principal;
 }
 
-export const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+/** One-shot hashing (no Hash object per request). */
+export const sha256 = (text: string): Buffer => hash('sha256', text, 'buffer');
 
 export class KeyTable {
   private readonly entries: Entry[];

@@ -4,7 +4,7 @@
  * answer. Fields are listed by exclusion, so a field the gateway does not know (a vendor's `top_k`) still
  * separates entries. Objects are serialized with sorted keys: `{a, b}` and `{b, a}` are one entry.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { RequestContext } from '@switchyard/core';
 import { configure } from 'safe-stable-stringify';
 
@@ -35,5 +35,5 @@ export function cacheKey(ctx: RequestContext): string {
     ctx.principal?.name ?? '',
     fields,
   ]);
-  return createHash('sha256').update(material!).digest('hex');
+  return hash('sha256', material!, 'hex');
 }

@@ -160,8 +160,7 @@ const rateLimit: PluginDefinition<Options> = {
         if (key === undefined) continue;
         const taken: Hold[] = [];
         let refused: { kind: 'requests' | 'tokens'; count: Count } | undefined;
-        for (const window of [rule.burst, rule.requests]) {
-          if (!window) continue;
+        for (const window of rule.requestWindows) {
           const { verdict, hold } = await window.take(key, 1);
           taken.push(hold);
           if (!verdict.allowed) {

@@ -27,6 +27,8 @@ export interface Rule {
   keyOf(ctx: RequestContext): string | undefined;
   readonly requests?: Window;
   readonly burst?: Window;
+  /** The request windows in the order they are checked: burst first, then the minute. */
+  readonly requestWindows: readonly Window[];
   readonly tokens?: Window;
   /** The config this rule was built from (a reload reuses the windows of an unchanged rule). */
   readonly signature: string;
@@ -73,12 +75,14 @@ export function compileRule(
   const models: Matcher | undefined = config.models ? compileGlobs(config.models) : undefined;
   const routes = config.routes ? new Set(config.routes) : undefined;
   const scopeKey = SCOPE_KEY[config.scope];
+  const requests = rpm === undefined ? undefined : new Window(rpm, 60, `${name}:requests`, store);
   return {
     name,
     signature,
     enforce: config.enforce ?? enforceDefault,
-    requests: rpm === undefined ? undefined : new Window(rpm, 60, `${name}:requests`, store),
+    requests,
     burst: burstWindow,
+    requestWindows: [burstWindow, requests].filter((w): w is Window => w !== undefined),
     tokens:
       config.tokens_per_minute === undefined
         ? undefined
