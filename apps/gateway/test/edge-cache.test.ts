@@ -36,8 +36,8 @@ afterEach(async () => {
   mock.reset();
 });
 
-async function start(cache: Record<string, unknown> = {}, extraPlugins: unknown[] = []) {
-  gw = await startTestGateway({
+function configWith(cache: Record<string, unknown> = {}, extraPlugins: unknown[] = []) {
+  return {
     providers: { up: { type: 'openai', base_url: `${mock.url}/v1`, api_key: 'sk-upstream' } },
     routes: [
       { name: 'chat', match: { models: ['fast'] }, targets: [{ provider: 'up', model: 'gpt-4o-mini' }] },
@@ -55,8 +55,21 @@ async function start(cache: Record<string, unknown> = {}, extraPlugins: unknown[
       { cache: cache },
       ...extraPlugins,
     ],
-  });
+  };
+}
+
+async function start(cache: Record<string, unknown> = {}, extraPlugins: unknown[] = []) {
+  gw = await startTestGateway(configWith(cache, extraPlugins));
   return gw;
+}
+
+/** Save a new config and wait until the gateway has reloaded it (bounded). */
+async function reload(config: object) {
+  const done = () => gw!.logs.filter((l) => l.msg === 'config reloaded').length;
+  const before = done();
+  gw!.writeConfig(config);
+  for (let i = 0; i < 100 && done() === before; i++) await new Promise((r) => setTimeout(r, 30));
+  expect(done()).toBe(before + 1);
 }
 
 const BASE = { model: 'fast', messages: [{ role: 'user', content: 'what is 2+2?' }] };
@@ -203,6 +216,40 @@ describe('cache', () => {
     expect((await chat()).text.length).toBeGreaterThan(200);
     expect((await chat()).cache).toBe('miss');
     expect(mock.calls).toHaveLength(2);
+  });
+
+  it('a reload keeps the stored answers unless the cache options changed', async () => {
+    await start();
+    await chat();
+    await reload({ ...configWith(), server: { request_timeout: '1m' } });
+    expect((await chat()).cache).toBe('hit');
+    await reload(configWith({ ttl: '5m' }));
+    expect((await chat()).cache).toBe('miss');
+  });
+
+  it('caches embeddings too', async () => {
+    await start();
+    mock.enqueue({
+      body: {
+        object: 'list',
+        data: [{ object: 'embedding', index: 0, embedding: [0.5] }],
+        model: 'e',
+        usage: { prompt_tokens: 2, total_tokens: 2 },
+      },
+    });
+    const embed = async () => {
+      const res = await request(`${gw!.baseURL}/embeddings`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEYS.a}` },
+        body: JSON.stringify({ model: 'up/text-embedding-3-small', input: 'hello' }),
+      });
+      return { cache: res.headers['x-switchyard-cache'], body: (await res.body.json()) as any };
+    };
+    expect((await embed()).cache).toBe('miss');
+    const hit = await embed();
+    expect(hit.cache).toBe('hit');
+    expect(hit.body.data[0].embedding).toEqual([0.5]);
+    expect(mock.calls).toHaveLength(1);
   });
 
   it('counts results in switchyard_cache_requests_total', async () => {

@@ -5,7 +5,14 @@
  * `x-switchyard-cache: hit | miss | bypass`; `x-switchyard-no-cache: true` or `cache-control: no-cache`
  * (or `no-store`) bypasses the cache both ways.
  */
-import { duration, type PluginDefinition, type Reply, type RequestContext, size } from '@switchyard/core';
+import {
+  duration,
+  type PluginDefinition,
+  type PluginInstance,
+  type Reply,
+  type RequestContext,
+  size,
+} from '@switchyard/core';
 import type { ChatChunk, ChatCompletion } from '@switchyard/protocol';
 import * as v from 'valibot';
 import { replayChunks, StreamAssembler } from './assemble.js';
@@ -49,6 +56,11 @@ const schema = v.strictObject({
 });
 type Options = v.InferOutput<typeof schema>;
 
+interface CacheInstance extends PluginInstance {
+  signature: string;
+  store: AnswerStore;
+}
+
 function bypassed(headers: Headers): boolean {
   if (headers.get('x-switchyard-no-cache')?.trim().toLowerCase() === 'true') return true;
   const cc = headers.get('cache-control');
@@ -70,10 +82,14 @@ const cache: PluginDefinition<Options> = {
   name: 'cache',
   schema,
   setup(options, host) {
+    // A reload that leaves the options alone keeps the store (and the memory cache's entries).
+    const signature = JSON.stringify(options);
+    const previous = host.previous as CacheInstance | undefined;
     let store: AnswerStore;
-    if (options.store === 'redis') {
+    if (previous?.signature === signature) store = previous.store;
+    else if (options.store === 'redis') {
       const redis = host.services.redis;
-      if (!redis) throw new Error('cache: store: redis needs redis.url');
+      if (!redis) throw new Error('cache: store: redis needs the redis.url the gateway started with');
       store = redisStore(redis, {
         ttlMs: options.ttl,
         timeoutMs: options.redis_timeout,
@@ -91,7 +107,9 @@ const cache: PluginDefinition<Options> = {
       host.events.emit('cache:result', ctx, r);
     };
 
-    return {
+    const instance: CacheInstance = {
+      signature,
+      store,
       hooks: {
         async cacheLookup(ctx) {
           if (bypassed(ctx.headers)) {
@@ -132,6 +150,7 @@ const cache: PluginDefinition<Options> = {
         },
       },
     };
+    return instance;
   },
 };
 

@@ -125,7 +125,9 @@ const rateLimit: PluginDefinition<Options> = {
   schema,
   setup(options, host) {
     const redis = options.store === 'redis' ? host.services.redis : undefined;
-    if (options.store === 'redis' && !redis) throw new Error('rate-limit: store: redis needs redis.url');
+    if (options.store === 'redis' && !redis) {
+      throw new Error('rate-limit: store: redis needs the redis.url the gateway started with');
+    }
     const store = {
       redis,
       prefix: options.prefix,
