@@ -186,7 +186,8 @@ async function send(res: ServerResponse, reply: MockReply): Promise<void> {
     }
     if (sent > 0 && reply.chunkIntervalMs) await sleep(reply.chunkIntervalMs);
     if (res.destroyed) return;
-    res.write(chunk);
+    // Wait for each write to reach the socket, so a drop after N chunks never loses chunk N.
+    await new Promise<void>((resolve) => res.write(chunk, () => resolve()));
     sent++;
   }
   if (reply.dropAfterChunks !== undefined && sent >= reply.dropAfterChunks) {
