@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseOptions, USAGE } from './lib/args.mjs';
 import { killChildrenOnExit, startNode, stop, stopAll } from './lib/children.mjs';
 import { probe } from './lib/load.mjs';
+import { acquireBenchLock } from './lib/lock.mjs';
 import { addedLatency, alternate, latencyRounds, ratios, soak } from './lib/phases.mjs';
 import { choosePlacement, pinRunner } from './lib/placement.mjs';
 import { summarizeProfile } from './lib/profile.mjs';
@@ -145,6 +146,7 @@ async function main() {
   options.gateway = resolve(options.gateway ?? DEFAULT_GATEWAY);
   ensureGatewayBuilt(options.gateway);
   killChildrenOnExit();
+  await acquireBenchLock({ waitS: options.lockWait });
   const result = { started_at: new Date().toISOString(), machine: machine(), options };
   const placement = choosePlacement(options.placement);
   result.placement = placement;

@@ -18,6 +18,7 @@ export const USAGE = `usage: pnpm bench [options]
   --placement NAME        CPU placement: ${Object.keys(PLACEMENTS).join(' | ')} (default: split)
   --profile               run the gateways under --cpu-prof and print their top CPU costs
   --gateway FILE          the gateway CLI to measure (default: apps/gateway/dist/cli.js)
+  --lock-wait S           wait up to S seconds for another benchmark on this machine to end (default: 1800)
   --help`;
 
 const OPTIONS = {
@@ -33,6 +34,7 @@ const OPTIONS = {
   placement: { type: 'string', default: 'split' },
   profile: { type: 'boolean', default: false },
   gateway: { type: 'string' },
+  'lock-wait': { type: 'string', default: '1800' },
   help: { type: 'boolean', default: false },
 };
 
@@ -46,6 +48,7 @@ const LIMITS = {
   'latency-duration': [1, 600],
   soak: [0, 3600],
   'soak-interval': [1, 600],
+  'lock-wait': [0, 86_400],
 };
 
 function number(name, text) {
