@@ -22,13 +22,31 @@ const schema = v.object({
 });
 type Options = v.InferOutput<typeof schema>;
 
-/** `log: access` tells access lines apart from the gateway's other lines. */
-export type AccessLine = { log: 'access' } & RequestSummary;
+/** Every access line also carries `log: "access"`, which tells it apart from the gateway's other lines. */
+export type AccessLine = RequestSummary;
+
+/** pino's `child(bindings, options)`; the Logger contract does not promise it. */
+type WithChild = Logger & { child?(bindings: object, options?: object): Logger };
+
+/**
+ * The access logger: a child of the gateway's logger, bound to `log: "access"`. The gateway's logger
+ * redacts credential-named fields by path, which costs pino some 20 µs a line; access lines have a fixed
+ * schema without any such field, so the child skips that pass.
+ */
+function accessLogger(log: Logger): Logger {
+  const parent = log as WithChild;
+  if (typeof parent.child === 'function') return parent.child({ log: 'access' }, { redact: { paths: [] } });
+  const tag =
+    (write: Logger['info']): Logger['info'] =>
+    (line, msg) =>
+      write.call(log, { log: 'access', ...(line as object) }, msg);
+  return { debug: tag(log.debug), info: tag(log.info), warn: tag(log.warn), error: tag(log.error) };
+}
 
 function writer(log: Logger, level: Options['level'], table: PriceTable) {
   const write = log[level].bind(log);
   return (ctx: RequestContext, outcome: { status: number; reply?: Reply; error?: GatewayError }) => {
-    const line: AccessLine = { log: 'access', ...summarize(ctx, table, outcome) };
+    const line: AccessLine = summarize(ctx, table, outcome);
     write(line, `${line.status} ${line.route ?? '-'} ${line.duration_ms}ms`);
   };
 }
@@ -37,7 +55,7 @@ const accessLog: PluginDefinition<Options> = {
   name: 'access-log',
   schema,
   setup(options, host) {
-    const write = writer(host.log, options.level, priceTableFor(host.config));
+    const write = writer(accessLogger(host.log), options.level, priceTableFor(host.config));
     return {
       hooks: {
         onResponse: (ctx, reply) => write(ctx, { status: reply.status, reply }),
