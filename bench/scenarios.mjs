@@ -11,6 +11,10 @@ export const SCENARIOS = {
   kernel: { config: 'kernel.yaml', about: 'router + metrics' },
   resilience: { config: 'resilience.yaml', about: 'kernel + retry + circuit-breaker (+ fallback declared)' },
   shaping: { config: 'shaping.yaml', about: 'kernel + bottleneck shaping on the provider (never queuing)' },
+  observability: {
+    config: 'observability.yaml',
+    about: 'kernel + access log + data sharing (metrics only) to a local collector',
+  },
   'kernel-stream': {
     config: 'kernel.yaml',
     about: 'router + metrics, SSE answers',
