@@ -11,28 +11,18 @@ import { parseProm } from './prom.js';
 
 const example = (name: string) => readFileSync(new URL(`../../../examples/${name}`, import.meta.url), 'utf8');
 
-/** Every series name the plugin can export: record once on each instrument and serialize. */
+/** Every series name the plugin can export: record once on every instrument, whatever its kind, and serialize. */
 async function exportedNames(): Promise<Set<string>> {
-  const i = createInstruments({ serviceName: 'test' });
-  for (const c of [
-    i.requests,
-    i.tokens,
-    i.cost,
-    i.unpriced,
-    i.usageMissing,
-    i.cacheTokens,
-    i.attempts,
-    i.fallbacks,
-  ])
-    c.add(1);
-  for (const c of [i.cacheRequests, i.rateLimited, i.reloads, i.sharedRecords]) c.add(1);
-  i.duration.record(1);
-  i.ttft.record(1);
-  i.inflight.add(1);
-  i.circuitState.addCallback((r) => r.observe(0));
-  const { resourceMetrics } = await i.exporter.collect();
+  const instruments = createInstruments({ serviceName: 'test' });
+  for (const value of Object.values(instruments)) {
+    if (!value || typeof value !== 'object') continue;
+    if ('addCallback' in value) value.addCallback((r: { observe(v: number): void }) => r.observe(0));
+    else if ('record' in value) value.record(1);
+    else if ('add' in value) value.add(1);
+  }
+  const { resourceMetrics } = await instruments.exporter.collect();
   const text = new PrometheusSerializer('', false, undefined, true, true).serialize(resourceMetrics);
-  await i.provider.shutdown();
+  await instruments.provider.shutdown();
   return new Set(parseProm(text).map((s) => s.name));
 }
 
