@@ -173,3 +173,27 @@ describe('access log level', () => {
     }
   });
 });
+
+describe('access log with logging.format: pretty', () => {
+  it('prints a human-readable line with the same fields', async () => {
+    const pretty = await startTestGateway({
+      providers: { up: { type: 'mock' } },
+      plugins: ['access-log'],
+      logging: { format: 'pretty' },
+    });
+    try {
+      const c = new OpenAI({ baseURL: pretty.baseURL, apiKey: 'k', maxRetries: 0 });
+      await c.chat.completions.create(
+        { model: 'up/echo', messages: [{ role: 'user', content: 'hi' }] },
+        { headers: { 'x-request-id': 'pretty-1' } },
+      );
+      await expect.poll(() => pretty.logs.some((l) => String(l.msg).includes('200 direct'))).toBe(true);
+      const text = pretty.logs.map((l) => String(l.msg)).join('\n');
+      expect(text).toMatch(/INFO.*200 direct/);
+      expect(text).toContain('request_id: "pretty-1"');
+      expect(text).toContain('log: "access"');
+    } finally {
+      await pretty.close();
+    }
+  });
+});
