@@ -5,6 +5,7 @@
  */
 import {
   anthropicKit,
+  azureKit,
   bedrockKit,
   geminiKit,
   type MockServer,
@@ -18,12 +19,16 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scrape } from './prom.js';
 
-/** The shipped prices of each kit's model (USD per million: input, output, cached input); bedrock's is not shipped. */
+/**
+ * The shipped prices of each kit's model (USD per million: input, output, cached input). Bedrock and
+ * Azure (a deployment name) have none shipped: they are reported unpriced.
+ */
 const cases: Array<{ kit: ProviderWireKit; price?: [number, number, number] }> = [
   { kit: openaiKit, price: [0.15, 0.6, 0.075] },
   { kit: anthropicKit, price: [3, 15, 0.3] },
   { kit: geminiKit, price: [0.3, 2.5, 0.03] },
   { kit: bedrockKit },
+  { kit: azureKit },
 ];
 
 describe.each(cases)('usage and cost through $kit.type', ({ kit, price }) => {
