@@ -35,6 +35,8 @@ export async function measureRun(target, { upstream, connections, seconds, warmu
   return {
     ...result,
     rss_peak_mb: round2(Math.max(...samples.map((s) => s.rss_mb))),
+    // CPU time of the server per answered request: unlike req/s, barely moved by other work on the machine.
+    cpu_us_per_req: result.ok > 0 && server !== undefined ? round2((server * 1e4) / result.rps) : undefined,
     cpu_pct: {
       server: round2(server),
       upstream: round2(upstreamCpu),
@@ -56,6 +58,7 @@ function summarize(runs) {
     p50_ms: round2(median(pick((r) => r.p50_ms))),
     p99_ms: round2(median(pick((r) => r.p99_ms))),
     rss_peak_mb: round2(median(pick((r) => r.rss_peak_mb))),
+    cpu_us_per_req: round2(median(pick((r) => r.cpu_us_per_req))),
     cpu_pct: {
       server: round2(median(pick((r) => r.cpu_pct.server))),
       upstream: round2(median(pick((r) => r.cpu_pct.upstream))),
@@ -94,16 +97,24 @@ export function latencyRounds(targets, { rounds, seconds, upstream, log }) {
   return alternate(targets, { rounds, connections: 1, seconds, warmup: LATENCY_WARMUP_S, upstream, log });
 }
 
-/** Throughput of each gateway over the proxy measured for the same workload in the same run. */
+/**
+ * Each gateway against the proxy measured for the same workload in the same run: `ratio` of req/s, and
+ * `cpu_ratio`, proxy CPU per request over gateway CPU per request — the throughput ratio the two would
+ * reach if each had a core to itself, which other work on the machine barely moves.
+ */
 export function ratios(summaries) {
   const proxies = new Map(summaries.filter((s) => s.kind === 'proxy').map((s) => [s.workload, s]));
   return summaries
     .filter((s) => s.kind === 'gateway')
-    .map((s) => ({
-      id: s.id,
-      vs: proxies.get(s.workload).id,
-      ratio: round2(s.rps / proxies.get(s.workload).rps),
-    }));
+    .map((s) => {
+      const proxy = proxies.get(s.workload);
+      return {
+        id: s.id,
+        vs: proxy.id,
+        ratio: round2(s.rps / proxy.rps),
+        cpu_ratio: s.cpu_us_per_req ? round2(proxy.cpu_us_per_req / s.cpu_us_per_req) : undefined,
+      };
+    });
 }
 
 /** Median p50 of each target minus the median p50 of calling the mock directly with the same workload. */

@@ -17,7 +17,7 @@ export function runLine(round, target, run) {
   const cpu = run.cpu_pct;
   return (
     `  round ${round}  ${target.id.padEnd(24)} ${int(run.rps).padStart(7)} req/s  p50 ${fmt(run.p50_ms)} ms  ` +
-    `p99 ${fmt(run.p99_ms)} ms  rss ${fmt(run.rss_peak_mb, 0)} MB  cpu ${fmt(cpu.server, 0)}/${fmt(cpu.upstream, 0)}/${fmt(cpu.generator, 0)}/${fmt(cpu.other, 0)}%` +
+    `p99 ${fmt(run.p99_ms)} ms  rss ${fmt(run.rss_peak_mb, 0)} MB  srv ${fmt(run.cpu_us_per_req, 0)} us/req  cpu ${fmt(cpu.server, 0)}/${fmt(cpu.upstream, 0)}/${fmt(cpu.generator, 0)}/${fmt(cpu.other, 0)}%` +
     (isNoisy(run) ? '  NOISY' : '') +
     (run.non2xx + run.errors + run.timeouts > 0
       ? `  FAILURES non2xx=${run.non2xx} errors=${run.errors} timeouts=${run.timeouts}`
@@ -26,7 +26,7 @@ export function runLine(round, target, run) {
 }
 
 export function throughputTable(summaries, ratios) {
-  const ratioOf = new Map(ratios.map((r) => [r.id, r.ratio]));
+  const ratioOf = new Map(ratios.map((r) => [r.id, r]));
   return table(
     [
       'target',
@@ -36,7 +36,9 @@ export function throughputTable(summaries, ratios) {
       'p99 ms',
       'RSS MB',
       'CPU% srv/up/gen/other',
+      'srv CPU us/req',
       'vs proxy',
+      'vs proxy (CPU)',
       'failures',
     ],
     summaries.map((s) => [
@@ -47,7 +49,9 @@ export function throughputTable(summaries, ratios) {
       fmt(s.p99_ms),
       fmt(s.rss_peak_mb, 0),
       `${fmt(s.cpu_pct.server, 0)}/${fmt(s.cpu_pct.upstream, 0)}/${fmt(s.cpu_pct.generator, 0)}/${fmt(s.cpu_pct.other, 0)}`,
-      ratioOf.has(s.id) ? fmt(ratioOf.get(s.id)) : '',
+      fmt(s.cpu_us_per_req, 0),
+      ratioOf.has(s.id) ? fmt(ratioOf.get(s.id).ratio) : '',
+      ratioOf.has(s.id) ? fmt(ratioOf.get(s.id).cpu_ratio) : '',
       s.failures,
     ]),
   );

@@ -33,17 +33,31 @@ describe('stats', () => {
 describe('comparisons', () => {
   const summaries = [
     { id: 'direct', kind: 'direct', workload: '{}', rps: 30_000, p50_ms: 0.1 },
-    { id: 'proxy', kind: 'proxy', workload: '{}', rps: 10_000, p50_ms: 0.25 },
-    { id: 'gateway:kernel', kind: 'gateway', workload: '{}', rps: 7_000, p50_ms: 0.3 },
-    { id: 'proxy:s', kind: 'proxy', workload: '{"stream":true}', rps: 5_000, p50_ms: 0.5 },
+    { id: 'proxy', kind: 'proxy', workload: '{}', rps: 10_000, p50_ms: 0.25, cpu_us_per_req: 60 },
+    { id: 'gateway:kernel', kind: 'gateway', workload: '{}', rps: 7_000, p50_ms: 0.3, cpu_us_per_req: 80 },
+    {
+      id: 'proxy:s',
+      kind: 'proxy',
+      workload: '{"stream":true}',
+      rps: 5_000,
+      p50_ms: 0.5,
+      cpu_us_per_req: 100,
+    },
     { id: 'direct:s', kind: 'direct', workload: '{"stream":true}', rps: 9_000, p50_ms: 0.2 },
-    { id: 'gateway:s', kind: 'gateway', workload: '{"stream":true}', rps: 2_500, p50_ms: 0.9 },
+    {
+      id: 'gateway:s',
+      kind: 'gateway',
+      workload: '{"stream":true}',
+      rps: 2_500,
+      p50_ms: 0.9,
+      cpu_us_per_req: 400,
+    },
   ];
 
   it('divides each gateway by the proxy of its own workload', () => {
     expect(ratios(summaries)).toEqual([
-      { id: 'gateway:kernel', vs: 'proxy', ratio: 0.7 },
-      { id: 'gateway:s', vs: 'proxy:s', ratio: 0.5 },
+      { id: 'gateway:kernel', vs: 'proxy', ratio: 0.7, cpu_ratio: 0.75 },
+      { id: 'gateway:s', vs: 'proxy:s', ratio: 0.5, cpu_ratio: 0.25 },
     ]);
   });
 
