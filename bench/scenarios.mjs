@@ -15,6 +15,16 @@ export const SCENARIOS = {
     config: 'observability.yaml',
     about: 'kernel + access log + data sharing (metrics only) to a local collector',
   },
+  edge: {
+    config: 'edge.yaml',
+    about: 'kernel + auth + rate-limit (memory) + cache (memory); every request a cache miss',
+    request: { headers: { authorization: 'Bearer sk-bench-edge-0123456789' }, uniqueBodies: true },
+  },
+  'edge-cache-hit': {
+    config: 'edge.yaml',
+    about: 'the edge config with one repeated body: every request after the first a cache hit',
+    request: { headers: { authorization: 'Bearer sk-bench-edge-0123456789' } },
+  },
   'kernel-stream': {
     config: 'kernel.yaml',
     about: 'router + metrics, SSE answers',
