@@ -48,6 +48,7 @@ beforeAll(async () => {
         },
       },
       'metrics',
+      'access-log',
     ],
   });
 });
@@ -125,6 +126,8 @@ describe('auth', () => {
     expect(text).toContain('switchyard_requests_total');
     expect(text).not.toContain(WEB_KEY);
     expect(text).not.toContain('sk-wrong');
+    // The access log names the caller by its key's name, never by the key.
+    expect(gw.logs.some((l) => l.log === 'access' && l.key_name === 'web')).toBe(true);
     const logs = JSON.stringify(gw.logs);
     expect(logs).not.toContain(WEB_KEY);
     expect(logs).not.toContain('sk-wrong');
