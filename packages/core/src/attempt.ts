@@ -4,6 +4,7 @@
  * target that sends headers but no first token can still be retried or fall back.
  */
 import { parseSse, type SseEvent } from '@switchyard/protocol';
+import { Abort, type AbortLike } from './abort.js';
 import type {
   AttemptOutcome,
   JsonReply,
@@ -29,7 +30,7 @@ type Phase = 'first_token' | 'idle' | 'total';
 
 /** Timers of one attempt; each fires the same abort with the reason that fired. */
 class AttemptClock {
-  readonly controller = new AbortController();
+  readonly controller = new Abort();
   firedBy?: Phase;
   private firstToken?: NodeJS.Timeout;
   private idle?: NodeJS.Timeout;
@@ -37,7 +38,7 @@ class AttemptClock {
   private readonly onClientAbort = () => this.controller.abort(new Error('client closed the request'));
 
   constructor(
-    private readonly clientSignal: AbortSignal,
+    private readonly clientSignal: AbortLike,
     private readonly timeouts: ProviderInstance['config']['timeout'],
     deadline: number,
   ) {
@@ -87,7 +88,7 @@ const TRANSPORT_CODES = new Set([
 function classifyFailure(
   err: unknown,
   clock: AttemptClock,
-  clientSignal: AbortSignal,
+  clientSignal: AbortLike,
   target: Target,
 ): GatewayError {
   if (err instanceof GatewayError) return err;
@@ -153,7 +154,7 @@ export async function runAttempt(
       );
     }
     const request = await adapter.buildRequest(call);
-    const res = await transport(request, clock.controller.signal);
+    const res = await transport(request, clock.controller);
     status = res.status;
     if (status >= 400) {
       const text = await res.body.text();

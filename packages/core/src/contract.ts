@@ -11,6 +11,7 @@
  */
 import type { ChatChunk, ChatCompletion, ChatRequest, SseEvent, Usage } from '@switchyard/protocol';
 import type { GenericSchema } from 'valibot';
+import type { AbortLike } from './abort.js';
 import type { GatewayError } from './errors.js';
 
 // ───────────────────────────── requests ─────────────────────────────
@@ -35,13 +36,19 @@ export interface Principal {
 // biome-ignore lint/suspicious/noEmptyInterface: extended by module augmentation
 export interface RequestState {}
 
+/** Reads request headers by lower-case name (a web `Headers` fits; the edge passes a cheaper view). */
+export interface HeaderReader {
+  get(name: string): string | null;
+  has(name: string): boolean;
+}
+
 /** One request's context: created by the edge, owned by the pipeline, read by hooks. */
 export interface RequestContext {
   readonly id: string;
   readonly operation: Operation;
   readonly path: string;
   /** Client request headers (lower-case names). Never forwarded upstream wholesale. */
-  readonly headers: Headers;
+  readonly headers: HeaderReader;
   /** The parsed client body; `transformRequest` may replace it. */
   body: ChatRequest & Record<string, unknown>;
   /** The model the client asked for (before routing). */
@@ -50,8 +57,8 @@ export interface RequestContext {
   /** Did the client ask for a usage chunk (`stream_options.include_usage`)? */
   readonly wantsUsage: boolean;
   readonly clientIp: string;
-  /** Aborted when the client disconnects. */
-  readonly signal: AbortSignal;
+  /** Aborted when the client disconnects (a light AbortSignal: aborted, reason, add/removeEventListener). */
+  readonly signal: AbortLike;
   /** `performance.now()` at arrival. */
   readonly startedAt: number;
   /** `performance.now()` value after which no new attempt starts (server.request_timeout / route). */
@@ -314,7 +321,7 @@ export interface UpstreamHttpResponse {
 }
 
 /** Sends one HTTP request upstream. The core's default is an undici Pool per provider. */
-export type Transport = (request: UpstreamHttpRequest, signal: AbortSignal) => Promise<UpstreamHttpResponse>;
+export type Transport = (request: UpstreamHttpRequest, signal: AbortLike) => Promise<UpstreamHttpResponse>;
 
 /** What an error answer means, in OpenAI terms. */
 export interface ProviderErrorInfo {

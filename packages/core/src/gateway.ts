@@ -3,10 +3,12 @@
  * runs each request through the pipeline and turns the outcome into a Response, and drains on shutdown.
  */
 import { EventEmitter } from 'eventemitter3';
+import type { AbortLike } from './abort.js';
 import type {
   GatewayConfig,
   GatewayEventMap,
   GatewayEvents,
+  HeaderReader,
   Logger,
   Operation,
   RequestContext,
@@ -31,10 +33,10 @@ export interface Incoming {
   id: string;
   operation: Operation;
   path: string;
-  headers: Headers;
+  headers: HeaderReader;
   body: RequestContext['body'];
   clientIp: string;
-  signal: AbortSignal;
+  signal: AbortLike;
   startedAt: number;
 }
 

@@ -1,3 +1,4 @@
+export { Abort, type AbortLike } from './abort.js';
 export { clientIpResolver } from './client-ip.js';
 export * from './contract.js';
 export * from './errors.js';

@@ -3,6 +3,7 @@
  * owns the loop over targets and attempts, the deadline, and the final error.
  */
 
+import type { AbortLike } from './abort.js';
 import { runAttempt } from './attempt.js';
 import type { AttemptOutcome, GatewayEvents, Reply, RequestContext, Target } from './contract.js';
 import { errors, GatewayError } from './errors.js';
@@ -78,7 +79,7 @@ async function plan(
   return { targets, firstFallback: chosen ? 1 : 0 };
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
+const sleep = (ms: number, signal: AbortLike) =>
   new Promise<void>((resolve) => {
     if (ms <= 0 || signal.aborted) return resolve();
     const timer = setTimeout(done, ms);

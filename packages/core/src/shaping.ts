@@ -6,6 +6,7 @@
  * wrapper at all: bottleneck costs ~5 ms per job (design/STACK-NOTES.md).
  */
 import Bottleneck from 'bottleneck';
+import type { AbortLike } from './abort.js';
 import type { ProviderConfig, Transport, UpstreamHttpResponse } from './contract.js';
 import { GatewayError } from './errors.js';
 
@@ -137,7 +138,7 @@ export function createShaper(provider: string, settings: ShapingSettings): Shape
 function heldUntilRead(
   res: UpstreamHttpResponse,
   release: () => void,
-  signal: AbortSignal,
+  signal: AbortLike,
 ): UpstreamHttpResponse {
   let held = true;
   const done = () => {

@@ -27,7 +27,8 @@ export function undiciTransport(baseUrl: string, connectTimeoutMs: number): Pool
       method: req.method,
       headers: req.headers,
       body: req.body,
-      signal,
+      // undici accepts any EventTarget-like signal (see abort.ts for why it is not an AbortSignal).
+      signal: signal as AbortSignal,
     });
     return {
       status: res.statusCode,

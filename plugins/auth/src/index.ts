@@ -7,7 +7,7 @@
  * The key itself is only hashed: it is never stored on the request, logged, or sent upstream (provider
  * adapters build their own headers from the provider config).
  */
-import { errors, type PluginDefinition } from '@switchyard/core';
+import { errors, type HeaderReader, type PluginDefinition } from '@switchyard/core';
 import * as v from 'valibot';
 import { type KeyConfig, KeyTable, presentedKey } from './keys.js';
 
@@ -79,7 +79,7 @@ const auth: PluginDefinition<Options> = {
     ),
   setup(options) {
     const table = new KeyTable(options.keys as KeyConfig[]);
-    const check = (headers: Headers) => {
+    const check = (headers: HeaderReader) => {
       const presented = presentedKey(headers);
       if (presented === undefined) {
         throw errors.unauthenticated(

@@ -4,7 +4,7 @@
  * time taken says nothing about which key matched or how close a guess came.
  */
 import { hash, timingSafeEqual } from 'node:crypto';
-import type { Principal } from '@switchyard/core';
+import type { HeaderReader, Principal } from '@switchyard/core';
 
 export interface KeyConfig {
   name: string;
@@ -52,7 +52,7 @@ export class KeyTable {
  * The credential a client sent: `Authorization: Bearer <key>`, else `x-api-key: <key>` (the Anthropic
  * SDK's header). An Authorization header with another scheme does not count as a key.
  */
-export function presentedKey(headers: Headers): string | undefined {
+export function presentedKey(headers: HeaderReader): string | undefined {
   const auth = headers.get('authorization');
   if (auth) {
     const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(auth);

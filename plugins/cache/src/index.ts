@@ -7,6 +7,7 @@
  */
 import {
   duration,
+  type HeaderReader,
   type PluginDefinition,
   type PluginInstance,
   type Reply,
@@ -61,7 +62,7 @@ interface CacheInstance extends PluginInstance {
   store: AnswerStore;
 }
 
-function bypassed(headers: Headers): boolean {
+function bypassed(headers: HeaderReader): boolean {
   if (headers.get('x-switchyard-no-cache')?.trim().toLowerCase() === 'true') return true;
   const cc = headers.get('cache-control');
   return !!cc && /(?:^|,)\s*no-(?:cache|store)\s*(?:,|$)/i.test(cc);

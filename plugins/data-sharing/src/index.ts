@@ -5,7 +5,14 @@
  * in batches from timers; see exporter.ts for batching, backoff, the bounded queue and the shutdown flush.
  */
 import { type PriceTable, priceTableFor, summarize } from '@switchyard/accounting';
-import type { GatewayError, PluginDefinition, PluginInstance, Reply, RequestContext } from '@switchyard/core';
+import type {
+  GatewayError,
+  HeaderReader,
+  PluginDefinition,
+  PluginInstance,
+  Reply,
+  RequestContext,
+} from '@switchyard/core';
 import { StreamAssembly } from './capture.js';
 import { type Delivery, Exporter } from './exporter.js';
 import { type Options, schema } from './options.js';
@@ -36,7 +43,7 @@ interface DataSharingInstance extends PluginInstance {
 /** Header values that carry the caller's credential: redacted if the caller pasted it into a prompt. */
 const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'api-key', 'x-goog-api-key'];
 
-function credentialsOf(headers: Headers): string[] {
+function credentialsOf(headers: HeaderReader): string[] {
   const out: string[] = [];
   for (const name of CREDENTIAL_HEADERS) {
     const value = headers.get(name);

@@ -4,6 +4,7 @@
  * fallbacks without any network.
  */
 import {
+  type AbortLike,
   duration,
   type ProviderDefinition,
   type Transport,
@@ -28,7 +29,7 @@ const schema = v.object({
 });
 type Options = v.InferOutput<typeof schema>;
 
-const sleep = (ms: number, signal: AbortSignal) =>
+const sleep = (ms: number, signal: AbortLike) =>
   new Promise<void>((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const t = setTimeout(resolve, ms);
@@ -39,12 +40,7 @@ const sleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener('abort', abort, { once: true });
   });
 
-function response(
-  status: number,
-  pieces: string[],
-  delay: number,
-  signal: AbortSignal,
-): UpstreamHttpResponse {
+function response(status: number, pieces: string[], delay: number, signal: AbortLike): UpstreamHttpResponse {
   const encoder = new TextEncoder();
   async function* body() {
     for (let i = 0; i < pieces.length; i++) {
