@@ -1,7 +1,8 @@
 /** Fake plugin and provider definitions for the tests: small schemas shaped like the real ones. */
+
+import { duration } from '@switchyard/core';
 import * as v from 'valibot';
 import type { DefinitionSource } from './types.js';
-import { duration } from '@switchyard/core';
 
 type PluginEntry = NonNullable<Awaited<ReturnType<DefinitionSource['plugin']>>>;
 type ProviderEntry = NonNullable<Awaited<ReturnType<DefinitionSource['provider']>>>;

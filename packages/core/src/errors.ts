@@ -29,6 +29,8 @@ export class GatewayError extends Error {
   readonly [BRAND] = true;
 
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // `this` is the class instanceof was called on: subclasses keep the ordinary prototype check.
+    // biome-ignore lint/complexity/noThisInStatic: deliberate, see above
     if (this !== GatewayError) return Function.prototype[Symbol.hasInstance].call(this, value);
     return typeof value === 'object' && value !== null && (value as { [BRAND]?: boolean })[BRAND] === true;
   }

@@ -20,8 +20,24 @@ describe('HookRunner', () => {
     const calls: string[] = [];
     const r = runner([
       ['a', { matchRoute: () => void calls.push('a') }],
-      ['b', { matchRoute: () => (calls.push('b'), { name: 'from-b' }) as never }],
-      ['c', { matchRoute: () => (calls.push('c'), { name: 'from-c' }) as never }],
+      [
+        'b',
+        {
+          matchRoute: () => {
+            calls.push('b');
+            return { name: 'from-b' } as never;
+          },
+        },
+      ],
+      [
+        'c',
+        {
+          matchRoute: () => {
+            calls.push('c');
+            return { name: 'from-c' } as never;
+          },
+        },
+      ],
     ]);
     expect(await r.first('matchRoute', ctx)).toEqual({ name: 'from-b' });
     expect(calls).toEqual(['a', 'b']);
@@ -32,7 +48,15 @@ describe('HookRunner', () => {
     const calls: string[] = [];
     const r = runner([
       ['pass', { limit: () => void calls.push('pass') }],
-      ['stop', { limit: async () => (calls.push('stop'), reply) }],
+      [
+        'stop',
+        {
+          limit: async () => {
+            calls.push('stop');
+            return reply;
+          },
+        },
+      ],
       ['never', { limit: () => void calls.push('never') }],
     ]);
     expect(await r.guard('limit', ctx)).toBe(reply);
@@ -53,13 +77,28 @@ describe('HookRunner', () => {
     const r = runner([
       [
         'first',
-        { transformResponse: (b) => (seen.push('first'), b), transformChunk: (c) => (seen.push('first'), c) },
+        {
+          transformResponse: (b) => {
+            seen.push('first');
+            return b;
+          },
+          transformChunk: (c) => {
+            seen.push('first');
+            return c;
+          },
+        },
       ],
       [
         'second',
         {
-          transformResponse: (b) => (seen.push('second'), b),
-          transformChunk: (c) => (seen.push('second'), c),
+          transformResponse: (b) => {
+            seen.push('second');
+            return b;
+          },
+          transformChunk: (c) => {
+            seen.push('second');
+            return c;
+          },
         },
       ],
     ]);
@@ -71,8 +110,24 @@ describe('HookRunner', () => {
   it('transformChunk: null drops the chunk and skips the rest', () => {
     const seen: string[] = [];
     const r = runner([
-      ['keeps', { transformChunk: (c) => (seen.push('keeps'), c) }],
-      ['drops', { transformChunk: () => (seen.push('drops'), null) }],
+      [
+        'keeps',
+        {
+          transformChunk: (c) => {
+            seen.push('keeps');
+            return c;
+          },
+        },
+      ],
+      [
+        'drops',
+        {
+          transformChunk: () => {
+            seen.push('drops');
+            return null;
+          },
+        },
+      ],
     ]);
     expect(r.chunk({} as never, ctx)).toBeNull();
     expect(seen).toEqual(['drops']);
