@@ -33,7 +33,8 @@ describe('SseParser', () => {
   it('assembles events split anywhere across chunks, including inside a CRLF', () => {
     const text = 'event: a\r\ndata: {"k":"v"}\r\n\r\ndata: [DONE]\r\n\r\n';
     const expected = parseAll([text]);
-    for (let i = 1; i < text.length; i++) expect(parseAll([text.slice(0, i), text.slice(i)])).toEqual(expected);
+    for (let i = 1; i < text.length; i++)
+      expect(parseAll([text.slice(0, i), text.slice(i)])).toEqual(expected);
   });
 
   it('delivers a final event that lacks its blank line when the stream ends', () => {
@@ -43,7 +44,10 @@ describe('SseParser', () => {
   it('round-trips formatSse for any data and any chunking (property)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.string({ unit: 'grapheme' }).filter((s) => !s.includes('\r')), { minLength: 1, maxLength: 5 }),
+        fc.array(
+          fc.string({ unit: 'grapheme' }).filter((s) => !s.includes('\r')),
+          { minLength: 1, maxLength: 5 },
+        ),
         fc.array(fc.nat(), { maxLength: 6 }),
         (datas, cuts) => {
           const text = datas.map((d) => formatSse(d)).join('');

@@ -34,7 +34,10 @@ export interface ProviderWireKit {
   /** A model name the provider accepts. */
   model: string;
   text(text: string, usage: TokenUsage, finish?: 'stop' | 'length'): MockHandler;
-  toolCalls(calls: Array<{ name: string; arguments: Record<string, unknown> }>, usage: TokenUsage): MockHandler;
+  toolCalls(
+    calls: Array<{ name: string; arguments: Record<string, unknown> }>,
+    usage: TokenUsage,
+  ): MockHandler;
   error(kind: ErrorKind, options?: { retryAfterS?: number; message?: string }): MockHandler;
   /** What the gateway sent upstream, in neutral terms. */
   inspect(call: MockRequest): UpstreamView;
