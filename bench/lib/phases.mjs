@@ -14,7 +14,7 @@ const LATENCY_WARMUP_S = 1;
  * 2-core machine that much foreign work moves the figures by more than the differences measured.
  */
 export const NOISY_OTHER_PCT = 20;
-/** A soak "trends upward" when the fitted rise over the run exceeds this share of the median RSS. */
+/** A soak "trends upward" when its RSS floor rises by more than this share from the first half to the second. */
 const SOAK_RISE_LIMIT = 0.05;
 
 const round2 = (n) => (n === undefined ? undefined : Math.round(n * 100) / 100);
@@ -125,27 +125,43 @@ export function addedLatency(summaries) {
     .map((s) => ({ id: s.id, added_p50_ms: round2(s.p50_ms - direct.get(s.workload).p50_ms) }));
 }
 
-/** One long run against one gateway, sampling RSS; reports the series and its fitted trend. */
+/**
+ * The trend of RSS over a soak. A busy V8 process's RSS is a sawtooth (the heap grows until a major GC,
+ * then shrinks, every few seconds under load), so a line through a dozen raw samples rises or falls by
+ * chance. The floor — the lowest RSS, sampled every 250 ms — only climbs when memory is kept: the
+ * verdict compares the floor of the second half of the soak with the floor of the first.
+ */
+export function rssTrend(samples, { seconds }) {
+  const floorOf = (part) => Math.min(...part.map((s) => s.rss_mb));
+  const first = floorOf(samples.filter((s) => s.t_s < seconds / 2));
+  const second = floorOf(samples.filter((s) => s.t_s >= seconds / 2));
+  const rise = second - first;
+  return {
+    floors_mb: [round2(first), round2(second)],
+    floor_rise_mb: round2(rise),
+    trend: rise > SOAK_RISE_LIMIT * first ? 'upward' : 'flat',
+  };
+}
+
+/** One long run against one gateway, sampling RSS; reports the series and its trend. */
 export async function soak(target, { seconds, intervalS, connections, warmup, upstream }) {
   assertAlive(target.handle);
   const load = { origin: target.handle.url, connections, request: target.request };
   if (warmup > 0) await runLoad({ ...load, seconds: warmup });
-  const rss = sampleRss(target.handle.pid, intervalS * 1000);
+  const coarse = sampleRss(target.handle.pid, intervalS * 1000);
+  const fine = sampleRss(target.handle.pid, RSS_SAMPLE_MS);
   const result = await runLoad({ ...load, seconds });
-  const series = rss.stop().map((s) => ({ t_s: Math.round(s.t_s), rss_mb: round2(s.rss_mb) }));
+  const series = coarse.stop().map((s) => ({ t_s: Math.round(s.t_s), rss_mb: round2(s.rss_mb) }));
+  const trend = rssTrend(fine.stop(), { seconds });
   assertAlive(target.handle);
   assertAlive(upstream);
   const perSecond = slope(series.map((s) => ({ x: s.t_s, y: s.rss_mb })));
-  const span = series.at(-1).t_s - series[0].t_s;
-  const rise = perSecond * span;
-  const mid = median(series.map((s) => s.rss_mb));
   return {
     id: target.id,
     rps: round2(result.rps),
     failures: result.non2xx + result.errors + result.timeouts,
     series,
     slope_mb_per_min: round2(perSecond * 60),
-    fitted_rise_mb: round2(rise),
-    trend: rise > SOAK_RISE_LIMIT * mid ? 'upward' : 'flat',
+    ...trend,
   };
 }

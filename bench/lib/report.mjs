@@ -80,11 +80,12 @@ export function latencyTable(summaries, added) {
 }
 
 export function soakReport(result) {
-  const series = result.series.map((s) => `${s.t_s}s:${fmt(s.rss_mb, 1)}`).join('  ');
+  const series = result.series.map((s) => `${s.t_s}s:${fmt(s.rss_mb, 0)}`).join('  ');
   return [
     `soak ${result.id}: ${int(result.rps)} req/s, failures ${result.failures}`,
-    `  RSS MB  ${series}`,
-    `  slope ${fmt(result.slope_mb_per_min)} MB/min, fitted rise ${fmt(result.fitted_rise_mb)} MB -> ${result.trend}`,
+    `  RSS MB every sample  ${series}   (slope ${fmt(result.slope_mb_per_min)} MB/min)`,
+    `  RSS floor (lowest, sampled every 250 ms): first half ${fmt(result.floors_mb[0], 1)} MB, ` +
+      `second half ${fmt(result.floors_mb[1], 1)} MB -> ${result.trend}`,
   ].join('\n');
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addedLatency, ratios } from '../lib/phases.mjs';
+import { addedLatency, ratios, rssTrend } from '../lib/phases.mjs';
 import { median, percentile, slope, spread } from '../lib/stats.mjs';
 
 describe('stats', () => {
@@ -68,5 +68,29 @@ describe('comparisons', () => {
       { id: 'proxy:s', added_p50_ms: 0.3 },
       { id: 'gateway:s', added_p50_ms: 0.7 },
     ]);
+  });
+});
+
+describe('soak trend', () => {
+  // 60 s sampled every 250 ms.
+  const times = Array.from({ length: 241 }, (_, i) => i / 4);
+  const sawtooth = (t: number) => 120 + ((t * 7) % 60); // climbs 0..60 MB, drops at each major GC
+
+  it('calls a GC sawtooth flat even when its raw samples happen to end high', () => {
+    const samples = times.map((t) => ({ t_s: t, rss_mb: sawtooth(t) }));
+    const coarse = samples.filter((s) => s.t_s % 5 === 0);
+    expect(slope(coarse.map((s) => ({ x: s.t_s, y: s.rss_mb })))).not.toBeCloseTo(0);
+    expect(rssTrend(samples, { seconds: 60 })).toEqual({
+      floors_mb: [120, 120],
+      floor_rise_mb: 0,
+      trend: 'flat',
+    });
+  });
+
+  it('calls a rising floor upward', () => {
+    const samples = times.map((t) => ({ t_s: t, rss_mb: sawtooth(t) + t / 2 })); // +30 MB a minute kept
+    const trend = rssTrend(samples, { seconds: 60 });
+    expect(trend.floor_rise_mb).toBeGreaterThan(10);
+    expect(trend.trend).toBe('upward');
   });
 });
