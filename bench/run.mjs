@@ -13,7 +13,7 @@ import { killChildrenOnExit, startNode, stop, stopAll } from './lib/children.mjs
 import { probe } from './lib/load.mjs';
 import { acquireBenchLock } from './lib/lock.mjs';
 import { addedLatency, alternate, latencyRounds, ratios, soak } from './lib/phases.mjs';
-import { choosePlacement, pinRunner } from './lib/placement.mjs';
+import { choosePlacement, pinRunner, repin } from './lib/placement.mjs';
 import { summarizeProfile } from './lib/profile.mjs';
 import * as report from './lib/report.mjs';
 import { SCENARIOS } from './scenarios.mjs';
@@ -140,6 +140,14 @@ async function startProcesses(options, placement, profileDir) {
   return { upstream, proxy, gateways };
 }
 
+function pids(processes) {
+  return {
+    runner: process.pid,
+    upstream: processes.upstream.pid,
+    servers: [processes.proxy.pid, ...[...processes.gateways.values()].map((g) => g.pid)],
+  };
+}
+
 async function main() {
   const options = parseOptions(process.argv.slice(2));
   if (options.help) return console.log(USAGE);
@@ -193,7 +201,11 @@ async function main() {
     );
   }
   if (options.latencyRuns > 0) {
+    const latencyPlacement = choosePlacement(options.latencyPlacement);
+    result.latency_placement = latencyPlacement;
+    repin(latencyPlacement, pids(processes));
     console.log(`\nlatency: 1 connection, ${options.latencyRuns} x ${options.latencyDuration} s per target`);
+    console.log(`placement ${latencyPlacement.name}: ${latencyPlacement.about}`);
     const summaries = await latencyRounds(plan.latency, {
       rounds: options.latencyRuns,
       seconds: options.latencyDuration,
@@ -203,6 +215,7 @@ async function main() {
     result.latency = { summaries, added: addedLatency(summaries) };
     failures += summaries.reduce((n, s) => n + s.failures, 0);
     console.log(`\n${report.latencyTable(summaries, result.latency.added)}${report.noiseWarning(summaries)}`);
+    repin(placement, pids(processes));
   }
   if (options.soak > 0) {
     const target = plan.gateways[0];

@@ -16,6 +16,8 @@ export const USAGE = `usage: pnpm bench [options]
   --soak S                then load the first scenario's gateway for S seconds, sampling RSS (default: 0, off)
   --soak-interval S       seconds between soak RSS samples (default: 5)
   --placement NAME        CPU placement: ${Object.keys(PLACEMENTS).join(' | ')} (default: split)
+  --latency-placement NAME
+                          CPU placement of the one-connection phase (default: upstream-with-server)
   --profile               run the gateways under --cpu-prof and print their top CPU costs
   --gateway FILE          the gateway CLI to measure (default: apps/gateway/dist/cli.js)
   --lock-wait S           wait up to S seconds for another benchmark on this machine to end (default: 1800)
@@ -32,6 +34,7 @@ const OPTIONS = {
   soak: { type: 'string', default: '0' },
   'soak-interval': { type: 'string', default: '5' },
   placement: { type: 'string', default: 'split' },
+  'latency-placement': { type: 'string', default: 'upstream-with-server' },
   profile: { type: 'boolean', default: false },
   gateway: { type: 'string' },
   'lock-wait': { type: 'string', default: '1800' },
@@ -73,8 +76,10 @@ export function parseOptions(argv) {
       `unknown scenario(s): ${unknown.join(', ') || '(none given)'}; known: ${Object.keys(SCENARIOS).join(', ')}`,
     );
   }
-  if (!PLACEMENTS[values.placement]) {
-    throw new Error(`unknown placement '${values.placement}'; known: ${Object.keys(PLACEMENTS).join(', ')}`);
+  for (const name of [values.placement, values['latency-placement']]) {
+    if (!PLACEMENTS[name]) {
+      throw new Error(`unknown placement '${name}'; known: ${Object.keys(PLACEMENTS).join(', ')}`);
+    }
   }
   if (values.profile && values.soak !== '0') {
     throw new Error(
@@ -84,6 +89,7 @@ export function parseOptions(argv) {
   const options = {
     scenarios: [...new Set(scenarios)],
     placement: values.placement,
+    latencyPlacement: values['latency-placement'],
     profile: values.profile,
   };
   options.gateway = values.gateway;

@@ -18,6 +18,8 @@ export const NOISY_OTHER_PCT = 20;
 const SOAK_RISE_LIMIT = 0.05;
 
 const round2 = (n) => (n === undefined ? undefined : Math.round(n * 100) / 100);
+// Latencies are tenths of a millisecond apart: keep microseconds.
+const round3 = (n) => (n === undefined ? undefined : Math.round(n * 1000) / 1000);
 
 /** One warmed-up, measured run against a target, with its RSS peak and the CPU use of each process. */
 export async function measureRun(target, { upstream, connections, seconds, warmup }) {
@@ -55,8 +57,8 @@ function summarize(runs) {
   return {
     rps: round2(median(pick((r) => r.rps))),
     rps_spread: round2(spread(pick((r) => r.rps))),
-    p50_ms: round2(median(pick((r) => r.p50_ms))),
-    p99_ms: round2(median(pick((r) => r.p99_ms))),
+    p50_ms: round3(median(pick((r) => r.p50_ms))),
+    p99_ms: round3(median(pick((r) => r.p99_ms))),
     rss_peak_mb: round2(median(pick((r) => r.rss_peak_mb))),
     cpu_us_per_req: round2(median(pick((r) => r.cpu_us_per_req))),
     cpu_pct: {
@@ -122,7 +124,7 @@ export function addedLatency(summaries) {
   const direct = new Map(summaries.filter((s) => s.kind === 'direct').map((s) => [s.workload, s]));
   return summaries
     .filter((s) => s.kind !== 'direct')
-    .map((s) => ({ id: s.id, added_p50_ms: round2(s.p50_ms - direct.get(s.workload).p50_ms) }));
+    .map((s) => ({ id: s.id, added_p50_ms: round3(s.p50_ms - direct.get(s.workload).p50_ms) }));
 }
 
 /**

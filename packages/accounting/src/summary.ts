@@ -65,7 +65,7 @@ export function summarize(
     cost_usd: account.costUsd ?? null,
     unpriced: account.unpriced,
     ttft_ms: ctx.ttftMs === undefined ? null : ms(ctx.ttftMs),
-    duration_ms: ms(performance.now() - ctx.startedAt),
+    duration_ms: ms(ctx.durationMs ?? performance.now() - ctx.startedAt),
     key_name: ctx.principal?.name ?? null,
   };
 }

@@ -44,7 +44,9 @@ class AttemptClock {
   ) {
     if (clientSignal.aborted) this.controller.abort();
     else clientSignal.addEventListener('abort', this.onClientAbort, { once: true });
-    const total = Math.min(timeouts.total, Math.max(0, deadline - performance.now()));
+    // Whole milliseconds: node keeps one timer list per distinct duration, and a fractional duration
+    // (a deadline minus now) would make a new list, with a priority-queue insert, on every attempt.
+    const total = Math.ceil(Math.min(timeouts.total, Math.max(0, deadline - performance.now())));
     this.total = setTimeout(() => this.fire('total'), total);
     this.firstToken = setTimeout(() => this.fire('first_token'), Math.min(timeouts.first_token, total));
   }

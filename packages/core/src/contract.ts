@@ -73,6 +73,8 @@ export interface RequestContext {
   fallbacks: number;
   /** Usage of the answer, once known (JSON: at once; streams: at the end). */
   usage?: Usage;
+  /** Milliseconds from arrival to the last byte of the answer (set before onResponse / onError run). */
+  durationMs?: number;
   /** Milliseconds from arrival to the first byte of the answer sent to the client. */
   ttftMs?: number;
   /** Milliseconds spent waiting on upstreams (for x-switchyard-overhead-ms). */

@@ -11,6 +11,7 @@ import type {
   HeaderReader,
   Logger,
   Operation,
+  Reply,
   RequestContext,
   RequestState,
   Services,
@@ -103,18 +104,24 @@ export class Gateway {
     this.acquire(snap);
     const ctx = this.context(incoming, snap);
     let released = false;
-    const finish = (error?: GatewayError) => {
+    // The request's time is taken when its answer is complete; its observers (metrics, logs, cache
+    // store) run on the next turn of the event loop, once the answer is on its way to the client, so
+    // their work is never on the client's critical path.
+    const finish = (error?: GatewayError, reply?: Reply) => {
       if (released) return;
       released = true;
-      if (error) snap.hooks.observe('onError', error, ctx);
-      this.release(snap);
+      ctx.durationMs = performance.now() - ctx.startedAt;
+      setImmediate(() => {
+        if (error) snap.hooks.observe('onError', error, ctx);
+        else snap.hooks.observe('onResponse', ctx, reply!);
+        this.release(snap);
+      });
     };
     try {
       const reply = await runPipeline(ctx, snap, this.events);
       return await replyResponse(ctx, reply, snap.hooks, (error) => {
-        if (!error) snap.hooks.observe('onResponse', ctx, reply);
-        else if (error.status !== 499) this.events.emit('stream:error', ctx, error);
-        finish(error);
+        if (error && error.status !== 499) this.events.emit('stream:error', ctx, error);
+        finish(error, reply);
       });
     } catch (err) {
       const error = toGatewayError(err);
@@ -131,8 +138,10 @@ export class Gateway {
 
   /** A request refused before the pipeline (bad JSON, too large, ...): observers still see it. */
   reject(incoming: Incoming, error: GatewayError): Response {
-    const ctx = this.context(incoming, this.current);
-    this.current.hooks.observe('onError', error, ctx);
+    const snap = this.current;
+    const ctx = this.context(incoming, snap);
+    ctx.durationMs = performance.now() - ctx.startedAt;
+    setImmediate(() => snap.hooks.observe('onError', error, ctx));
     return errorResponse(ctx, error);
   }
 

@@ -48,6 +48,8 @@ async function jsonResponse(ctx: RequestContext, reply: JsonReply, hooks: HookRu
   text ??= JSON.stringify(reply.body);
   if (hooks.has('onHeaders')) hooks.observe('onHeaders', ctx, reply);
   const headers = Object.assign(gatewayHeaders(ctx, JSON_TYPE), reply.headers);
+  // A declared length lets node send headers and body in one write, not as a chunked body.
+  headers['content-length'] = String(Buffer.byteLength(text));
   ctx.ttftMs = performance.now() - ctx.startedAt;
   finish();
   return new Response(text, { status: reply.status, headers });

@@ -6,6 +6,7 @@
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { type Account, accountFor, formatUsd, type PriceTable, priceTableFor } from '@switchyard/accounting';
 import {
+  type AttemptOutcome,
   duration,
   type GatewayError,
   type PluginDefinition,
@@ -23,6 +24,8 @@ declare module '@switchyard/core' {
   interface RequestState {
     /** Counted as in flight by the metrics plugin. */
     metricsInflight?: boolean;
+    /** Attempts seen, recorded with the request once it is answered (off the client's critical path). */
+    metricsAttempts?: AttemptOutcome[];
   }
   interface Services {
     /** The metrics plugin's instruments, for plugins that record what only they know (rate-limit rules, circuit states). */
@@ -94,11 +97,14 @@ function recorder(instruments: Instruments, table: PriceTable, model: ModelLabel
   };
 
   return (ctx: RequestContext, status: number, reply?: Reply) => {
-    if (ctx.state.metricsInflight) instruments.inflight.add(-1);
+    if (ctx.state.metricsInflight) instruments.inflight.value--;
     ctx.state.metricsInflight = false;
+    for (const outcome of ctx.state.metricsAttempts ?? []) {
+      instruments.attempts.add(1, { provider: outcome.target.provider, outcome: attemptOutcome(outcome) });
+    }
     const l = requestLabels(ctx, model, status);
     instruments.requests.add(1, l);
-    instruments.duration.record((performance.now() - ctx.startedAt) / 1000, l);
+    instruments.duration.record((ctx.durationMs ?? performance.now() - ctx.startedAt) / 1000, l);
     if (ctx.stream && ctx.ttftMs !== undefined) {
       instruments.ttft.record(ctx.ttftMs / 1000, { route: l.route, provider: l.provider, model: l.model });
     }
@@ -156,10 +162,11 @@ const metrics: PluginDefinition<Options> = {
       hooks: {
         onRequest(ctx) {
           ctx.state.metricsInflight = true;
-          current.inflight.add(1);
+          current.inflight.value++;
         },
-        onAttempt(outcome) {
-          current.attempts.add(1, { provider: outcome.target.provider, outcome: attemptOutcome(outcome) });
+        onAttempt(outcome, ctx) {
+          if (ctx.state.metricsAttempts) ctx.state.metricsAttempts.push(outcome);
+          else ctx.state.metricsAttempts = [outcome];
         },
         onResponse: (ctx, reply) => done(ctx, reply.status, reply),
         onError: (error: GatewayError, ctx) => done(ctx, error.status),

@@ -8,7 +8,7 @@
  * fact is known: this plugin's hooks, an event or service another plugin publishes (rate limits, circuit
  * states), or another plugin writing through `host.services.metrics`.
  */
-import type { Counter, Histogram, Meter, ObservableGauge, UpDownCounter } from '@opentelemetry/api';
+import type { Counter, Histogram, Meter, ObservableGauge } from '@opentelemetry/api';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -68,7 +68,11 @@ export interface Instruments {
   readonly circuitState: ObservableGauge;
   /** 1 while the shared Redis connection is ready, 0 while it is away — read from the `redis` service. */
   readonly redisUp: ObservableGauge;
-  readonly inflight: UpDownCounter;
+  /**
+   * Requests being served: a plain number the request path moves, observed only when metrics are
+   * collected (an up-down counter would hash its attributes twice per request).
+   */
+  readonly inflight: { value: number };
   /** {result: ok | error} */
   readonly reloads: Counter;
   /** {result: sent | dropped | rejected} — records the data-sharing plugin exported or lost. */
@@ -78,6 +82,12 @@ export interface Instruments {
 /** Instruments outlive a reload unless these settings changed (they need a new MeterProvider). */
 export function settingsKey(options: ProviderOptions): string {
   return JSON.stringify(options);
+}
+
+function observedCount(meter: Meter, name: string, description: string): { value: number } {
+  const count = { value: 0 };
+  meter.createObservableUpDownCounter(name, { description }).addCallback((r) => r.observe(count.value));
+  return count;
 }
 
 export function createInstruments(options: ProviderOptions): Instruments {
@@ -149,9 +159,7 @@ export function createInstruments(options: ProviderOptions): Instruments {
     redisUp: meter.createObservableGauge('switchyard_redis_up', {
       description: 'The shared Redis connection: 1 ready, 0 away (absent without redis.url).',
     }),
-    inflight: meter.createUpDownCounter('switchyard_inflight_requests', {
-      description: 'Requests being served.',
-    }),
+    inflight: observedCount(meter, 'switchyard_inflight_requests', 'Requests being served.'),
     reloads: counter('switchyard_config_reloads', 'Config reloads by result.'),
     sharedRecords: counter(
       'switchyard_data_sharing_records',
