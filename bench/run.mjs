@@ -156,7 +156,9 @@ async function main() {
   killChildrenOnExit();
   await acquireBenchLock({ waitS: options.lockWait });
   const result = { started_at: new Date().toISOString(), machine: machine(), options };
+  // Both chosen before the runner is pinned: a pinned process sees one CPU.
   const placement = choosePlacement(options.placement);
+  const latencyPlacement = choosePlacement(options.latencyPlacement);
   result.placement = placement;
   pinRunner(placement);
 
@@ -201,7 +203,6 @@ async function main() {
     );
   }
   if (options.latencyRuns > 0) {
-    const latencyPlacement = choosePlacement(options.latencyPlacement);
     result.latency_placement = latencyPlacement;
     repin(latencyPlacement, pids(processes));
     console.log(`\nlatency: 1 connection, ${options.latencyRuns} x ${options.latencyDuration} s per target`);

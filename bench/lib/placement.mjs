@@ -4,7 +4,7 @@
  * has the measurements behind the default. The gateway and the thin proxy always get the same place.
  */
 import { execFileSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 
 export const PLACEMENTS = {
   // The default for throughput: the server under test gets a core of its own, so the load generator
@@ -57,8 +57,10 @@ export function pinRunner(placement) {
 
 /** Moves running processes (all their threads) to `placement`: used between phases. */
 export function repin(placement, { runner, upstream, servers }) {
-  if (placement.runner === undefined) return;
-  const pin = (cpus, pid) =>
+  if (!hasTaskset()) return;
+  // `none` spreads them over every CPU again (cpus(), not availableParallelism(): this process is pinned).
+  const every = `0-${cpus().length - 1}`;
+  const pin = (cpus = every, pid) =>
     execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
   pin(placement.runner, runner);
   pin(placement.upstream, upstream);
