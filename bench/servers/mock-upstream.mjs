@@ -33,7 +33,21 @@ function answer(res, raw) {
   res.end(COMPLETION);
 }
 
+/**
+ * POST /collector: the data-sharing sink. It reads and drops the batch: a real collector parses it on
+ * its own machine, and parsing a 100-record batch here (milliseconds of JSON.parse) would stall every
+ * upstream answer this process owes the gateway, slowing the gateway for a reason that is not its own.
+ */
+function collect(req, res) {
+  req.resume();
+  req.on('end', () => {
+    res.writeHead(204);
+    res.end();
+  });
+}
+
 const server = http.createServer((req, res) => {
+  if (req.method === 'POST' && req.url === '/collector') return collect(req, res);
   if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end('{"error":{"message":"not found","type":"invalid_request_error","param":null,"code":null}}');
