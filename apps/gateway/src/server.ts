@@ -80,6 +80,7 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
     },
     `switchyard ${VERSION} listening on ${url}`,
   );
+  log.flush(); // people and scripts wait for this line
 
   let reloading = Promise.resolve(true);
   const reload = () => {
