@@ -40,7 +40,27 @@ export interface RequestSummary {
 
 const ms = (value: number) => Math.round(value * 10) / 10;
 
+declare module '@switchyard/core' {
+  interface RequestState {
+    /** The finished request's summary, built once for every plugin that reports it. */
+    summary?: RequestSummary;
+  }
+}
+
+/** The summary of a finished request; the access log and data sharing share one. */
 export function summarize(
+  ctx: RequestContext,
+  table: PriceTable,
+  outcome: { status: number; reply?: Reply; error?: GatewayError },
+): RequestSummary {
+  const memo = ctx.state.summary;
+  if (memo?.status === outcome.status) return memo;
+  const summary = build(ctx, table, outcome);
+  ctx.state.summary = summary;
+  return summary;
+}
+
+function build(
   ctx: RequestContext,
   table: PriceTable,
   outcome: { status: number; reply?: Reply; error?: GatewayError },

@@ -16,7 +16,7 @@ import type {
 import { StreamAssembly } from './capture.js';
 import { type Delivery, Exporter } from './exporter.js';
 import { type Options, schema } from './options.js';
-import { encodeBatch, type Pending, type Sharing } from './record.js';
+import { encodeBatch, type Pending, queued, type Sharing } from './record.js';
 import { configSecrets, createRedactor } from './redact.js';
 
 export { BATCH_SCHEMA, type SharedRecord } from './record.js';
@@ -101,7 +101,8 @@ const dataSharing: PluginDefinition<Options> = {
     current.sharing = sharing;
     const services = host.services as SharedRecordsCounter & typeof host.services;
     const delivery: Delivery = {
-      encode: (items, droppedTotal) => encodeBatch(items as Pending[], droppedTotal, current.sharing),
+      encode: (items, droppedTotal) =>
+        encodeBatch(items as (Pending | string)[], droppedTotal, current.sharing),
       count: (result, n) =>
         (services.metrics as SharedRecordsCounter | undefined)?.sharedRecords?.add(n, { result }),
       log: host.log,
@@ -110,7 +111,7 @@ const dataSharing: PluginDefinition<Options> = {
     exporter.configure(options);
     const table = priceTableFor(host.config);
     const record = (ctx: RequestContext, outcome: { status: number; reply?: Reply; error?: GatewayError }) =>
-      exporter.push(pending(ctx, options, table, outcome));
+      exporter.push(queued(pending(ctx, options, table, outcome)));
 
     const instance: DataSharingInstance = {
       exporter,

@@ -61,11 +61,26 @@ export function toRecord(p: Pending, sharing: Sharing): SharedRecord {
   return record;
 }
 
-export function encodeBatch(items: readonly Pending[], droppedTotal: number, sharing: Sharing): string {
-  return JSON.stringify({
+/**
+ * A record with nothing but its summary is encoded as soon as it is queued: a string is cheaper to
+ * keep than an object graph, and nothing in it depends on the sharing switches. A record carrying a
+ * prompt or an answer waits as it is, so a reload that stops sharing also stops the queued ones.
+ */
+export function queued(p: Pending): Pending | string {
+  if (p.prompt !== undefined || p.answer !== undefined) return p;
+  return JSON.stringify(toRecord(p, { prompts: false, responses: false } as Sharing));
+}
+
+export function encodeBatch(
+  items: readonly (Pending | string)[],
+  droppedTotal: number,
+  sharing: Sharing,
+): string {
+  const records = items.map((p) => (typeof p === 'string' ? p : JSON.stringify(toRecord(p, sharing))));
+  const head = JSON.stringify({
     schema: BATCH_SCHEMA,
     sent_at: new Date().toISOString(),
     dropped_total: droppedTotal,
-    records: items.map((p) => toRecord(p, sharing)),
   });
+  return `${head.slice(0, -1)},"records":[${records.join(',')}]}`;
 }
