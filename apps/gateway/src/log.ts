@@ -20,7 +20,7 @@ function bufferedStdout(): { stream: pino.DestinationStream; hooks: pino.LoggerO
   setInterval(() => {
     if (!pending) return;
     pending = false;
-    stream.flushSync();
+    stream.flush(); // not flushSync(): that also fsyncs, a disk flush every 100 ms when stdout is a file
   }, LOG_FLUSH_MS).unref();
   process.once('exit', () => stream.flushSync());
   return {
