@@ -43,6 +43,15 @@ describe('KeyTable', () => {
     }
   });
 
+  it('remembers matched keys only: a repeated wrong key is refused every time, a known one still found', () => {
+    const fresh = new KeyTable([{ name: 'web', key_sha256: hex('sk-web-key-0001') }]);
+    for (let i = 0; i < 3; i++) {
+      expect(fresh.find('sk-web-key-0001')?.name).toBe('web');
+      expect(fresh.find('sk-web-key-0009')).toBeUndefined();
+      expect(fresh.find('sk-web-key-000')).toBeUndefined();
+    }
+  });
+
   it('hands out one frozen principal per key (the core caches its compiled globs by identity)', () => {
     const p = table.find('sk-web-key-0001')!;
     expect(table.find('sk-web-key-0001')).toBe(p);

@@ -2,6 +2,12 @@
  * The key table: every configured key as the SHA-256 digest of its text, checked in constant time.
  * A presented credential is hashed once and compared with every key's digest (no early exit), so the
  * time taken says nothing about which key matched or how close a guess came.
+ *
+ * A credential that matched is remembered by its text, so a known caller costs one map lookup instead
+ * of a hash (~3 µs) on every request. The map holds at most one entry per configured key (only
+ * matches are kept, and only exact text matches a digest) and lives as long as this config. A miss
+ * still takes the constant-time path; the map lookup before it depends on the presented text only
+ * through V8's string hash, never on how close the text is to a key.
  */
 import { hash, timingSafeEqual } from 'node:crypto';
 import type { HeaderReader, Principal } from '@switchyard/core';
@@ -24,6 +30,7 @@ export const sha256 = (text: string): Buffer => hash('sha256', text, 'buffer');
 
 export class KeyTable {
   private readonly entries: Entry[];
+  private readonly known = new Map<string, Principal>();
 
   constructor(keys: readonly KeyConfig[]) {
     this.entries = keys.map((k) => ({
@@ -39,11 +46,14 @@ export class KeyTable {
 
   /** The principal whose key is `presented`, or undefined. */
   find(presented: string): Principal | undefined {
+    const known = this.known.get(presented);
+    if (known) return known;
     const digest = sha256(presented);
     let found: Principal | undefined;
     for (const entry of this.entries) {
       if (timingSafeEqual(entry.digest, digest) && !found) found = entry.principal;
     }
+    if (found && this.known.size < this.entries.length) this.known.set(presented, found);
     return found;
   }
 }

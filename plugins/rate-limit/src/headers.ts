@@ -15,10 +15,16 @@ export function resetText(ms: number): string {
   return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${s % 60}s`;
 }
 
+const NAMES = {
+  requests: ['x-ratelimit-limit-requests', 'x-ratelimit-remaining-requests', 'x-ratelimit-reset-requests'],
+  tokens: ['x-ratelimit-limit-tokens', 'x-ratelimit-remaining-tokens', 'x-ratelimit-reset-tokens'],
+} as const;
+
 export function writeCount(headers: Record<string, string>, kind: 'requests' | 'tokens', c: Count): void {
-  headers[`x-ratelimit-limit-${kind}`] = String(c.limit);
-  headers[`x-ratelimit-remaining-${kind}`] = String(c.remaining);
-  headers[`x-ratelimit-reset-${kind}`] = resetText(c.resetMs);
+  const [limit, remaining, reset] = NAMES[kind];
+  headers[limit] = String(c.limit);
+  headers[remaining] = String(c.remaining);
+  headers[reset] = resetText(c.resetMs);
 }
 
 /** Keep the tighter of two counts (the one with fewer points left). */
