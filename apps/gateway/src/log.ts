@@ -1,8 +1,9 @@
 /** The process logger (pino): JSON lines by default, human-readable with `logging.format: pretty`. */
+import type { Logger } from '@switchyard/core';
 import pino from 'pino';
 import pretty from 'pino-pretty';
 
-export type Log = pino.Logger;
+export type Log = pino.Logger & Pick<Logger, 'line'>;
 
 /**
  * stdout, written synchronously (pino's default) but in batches. On these machines a write call to a
@@ -14,7 +15,11 @@ export type Log = pino.Logger;
 export const LOG_FLUSH_MS = 100;
 const LOG_BUFFER_BYTES = 4096;
 
-function bufferedStdout(): { stream: pino.DestinationStream; hooks: pino.LoggerOptions['hooks'] } {
+function bufferedStdout(): {
+  stream: pino.DestinationStream;
+  hooks: pino.LoggerOptions['hooks'];
+  write(text: string): void;
+} {
   const stream = pino.destination({ dest: 1, sync: true, minLength: LOG_BUFFER_BYTES });
   let pending = false;
   setInterval(() => {
@@ -31,7 +36,27 @@ function bufferedStdout(): { stream: pino.DestinationStream; hooks: pino.LoggerO
         return line;
       },
     },
+    write(text) {
+      pending = true;
+      stream.write(text);
+    },
   };
+}
+
+/**
+ * Adds `Logger.line` (see @switchyard/core): pino's own framing, `{"level":N,"time":ms,` … `"msg":…}`,
+ * around fields serialized by the caller, byte for byte the line pino would write. pino serializes a
+ * 19-field access line key by key in ~7 µs; one JSON.stringify of the same fields takes ~1.3 µs.
+ */
+function withLines(log: pino.Logger, write: (text: string) => void): Log {
+  const line: Logger['line'] = (level, fields, msg) => {
+    if (!log.isLevelEnabled(level)) return;
+    const inner = fields.length > 2 ? `${fields.slice(1, -1)},` : '';
+    write(
+      `{"level":${log.levels.values[level]},"time":${Date.now()},${inner}"msg":${JSON.stringify(msg)}}\n`,
+    );
+  };
+  return Object.assign(log, { line });
 }
 
 export function createLogger(
@@ -47,7 +72,7 @@ export function createLogger(
   };
   if (format === 'pretty')
     return pino(options, pretty({ colorize: false, destination: destination ?? 1, sync: true }));
-  if (destination) return pino(options, destination);
+  if (destination) return withLines(pino(options, destination), (text) => destination.write(text));
   const stdout = bufferedStdout();
-  return pino({ ...options, hooks: stdout.hooks }, stdout.stream);
+  return withLines(pino({ ...options, hooks: stdout.hooks }, stdout.stream), stdout.write);
 }

@@ -8,4 +8,4 @@ export {
   priceTableFor,
   pricingSchema,
 } from './price-table.js';
-export { type RequestSummary, summarize } from './summary.js';
+export { type RequestSummary, summarize, summaryJson } from './summary.js';

@@ -89,3 +89,14 @@ function build(
     key_name: ctx.principal?.name ?? null,
   };
 }
+
+/** The summary as JSON text, serialized once however many plugins write it (access log, data sharing). */
+const texts = new WeakMap<RequestSummary, string>();
+export function summaryJson(summary: RequestSummary): string {
+  let text = texts.get(summary);
+  if (text === undefined) {
+    text = JSON.stringify(summary);
+    texts.set(summary, text);
+  }
+  return text;
+}

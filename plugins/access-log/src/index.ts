@@ -7,7 +7,13 @@
  * A stream's line is written after its last event, so its tokens and cost are there even though they
  * were not known when its headers went out.
  */
-import { type PriceTable, priceTableFor, type RequestSummary, summarize } from '@switchyard/accounting';
+import {
+  type PriceTable,
+  priceTableFor,
+  type RequestSummary,
+  summarize,
+  summaryJson,
+} from '@switchyard/accounting';
 import type { GatewayError, Logger, PluginDefinition, Reply, RequestContext } from '@switchyard/core';
 import * as v from 'valibot';
 
@@ -43,11 +49,20 @@ function accessLogger(log: Logger): Logger {
   return { debug: tag(log.debug), info: tag(log.info), warn: tag(log.warn), error: tag(log.error) };
 }
 
+/**
+ * Writes one access line. With a JSON logger the summary goes out as its JSON text (shared with data
+ * sharing) through `Logger.line`: the same line, a fifth of pino's key-by-key cost. The summary's
+ * fields never hold a secret (see summarize), which is what `line` asks of its caller.
+ */
 function writer(log: Logger, level: Options['level'], table: PriceTable) {
-  const write = log[level].bind(log);
+  const access = accessLogger(log);
+  const write = access[level].bind(access);
+  const line = log.line?.bind(log);
   return (ctx: RequestContext, outcome: { status: number; reply?: Reply; error?: GatewayError }) => {
-    const line: AccessLine = summarize(ctx, table, outcome);
-    write(line, `${line.status} ${line.route ?? '-'} ${line.duration_ms}ms`);
+    const summary: AccessLine = summarize(ctx, table, outcome);
+    const msg = `${summary.status} ${summary.route ?? '-'} ${summary.duration_ms}ms`;
+    if (line) line(level, `{"log":"access",${summaryJson(summary).slice(1)}`, msg);
+    else write(summary, msg);
   };
 }
 
@@ -55,7 +70,7 @@ const accessLog: PluginDefinition<Options> = {
   name: 'access-log',
   schema,
   setup(options, host) {
-    const write = writer(accessLogger(host.log), options.level, priceTableFor(host.config));
+    const write = writer(host.log, options.level, priceTableFor(host.config));
     return {
       hooks: {
         onResponse: (ctx, reply) => write(ctx, { status: reply.status, reply }),
