@@ -96,6 +96,16 @@ export async function stop(handle) {
   const timer = setTimeout(() => handle.child.kill('SIGKILL'), STOP_GRACE_MS);
   await handle.exitedPromise;
   clearTimeout(timer);
+  forgetLogs(handle);
+}
+
+/** A stopped child's output is no longer needed; the directory goes with the last one. */
+function forgetLogs(handle) {
+  rmSync(handle.logFile, { force: true });
+  if (running.size === 0 && logDir) {
+    rmSync(logDir, { recursive: true, force: true });
+    logDir = undefined;
+  }
 }
 
 export function stopAll() {
