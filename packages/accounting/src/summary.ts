@@ -44,6 +44,8 @@ declare module '@switchyard/core' {
   interface RequestState {
     /** The finished request's summary, built once for every plugin that reports it. */
     summary?: RequestSummary;
+    /** That summary as JSON text. */
+    summaryText?: { summary: RequestSummary; text: string };
   }
 }
 
@@ -90,13 +92,14 @@ function build(
   };
 }
 
-/** The summary as JSON text, serialized once however many plugins write it (access log, data sharing). */
-const texts = new WeakMap<RequestSummary, string>();
-export function summaryJson(summary: RequestSummary): string {
-  let text = texts.get(summary);
-  if (text === undefined) {
-    text = JSON.stringify(summary);
-    texts.set(summary, text);
-  }
+/**
+ * The request's summary (see summarize) as JSON text, serialized once however many plugins write it
+ * (access log, data sharing). Kept on the request's state: a WeakMap would cost the GC more.
+ */
+export function summaryJson(ctx: RequestContext, summary: RequestSummary): string {
+  const memo = ctx.state.summaryText;
+  if (memo?.summary === summary) return memo.text;
+  const text = JSON.stringify(summary);
+  ctx.state.summaryText = { summary, text };
   return text;
 }

@@ -61,7 +61,7 @@ function writer(log: Logger, level: Options['level'], table: PriceTable) {
   return (ctx: RequestContext, outcome: { status: number; reply?: Reply; error?: GatewayError }) => {
     const summary: AccessLine = summarize(ctx, table, outcome);
     const msg = `${summary.status} ${summary.route ?? '-'} ${summary.duration_ms}ms`;
-    if (line) line(level, `{"log":"access",${summaryJson(summary).slice(1)}`, msg);
+    if (line) line(level, `{"log":"access",${summaryJson(ctx, summary).slice(1)}`, msg);
     else write(summary, msg);
   };
 }

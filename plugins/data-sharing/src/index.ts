@@ -4,7 +4,7 @@
  * `share_responses` add them after redaction. Records are queued on the request path (no I/O) and sent
  * in batches from timers; see exporter.ts for batching, backoff, the bounded queue and the shutdown flush.
  */
-import { type PriceTable, priceTableFor, summarize } from '@switchyard/accounting';
+import { type PriceTable, priceTableFor, summarize, summaryJson } from '@switchyard/accounting';
 import type {
   GatewayError,
   HeaderReader,
@@ -58,10 +58,10 @@ function pending(
   table: PriceTable,
   outcome: { status: number; reply?: Reply; error?: GatewayError },
 ): Pending {
-  const p: Pending = {
-    at: Date.now() - (performance.now() - ctx.startedAt),
-    summary: summarize(ctx, table, outcome),
-  };
+  const summary = summarize(ctx, table, outcome);
+  const p: Pending = { at: Date.now() - (performance.now() - ctx.startedAt), summary };
+  // Metrics only: the record is the summary's text, already made if the access log wrote it.
+  if (!options.share_prompts && !options.share_responses) p.summaryText = summaryJson(ctx, summary);
   if (options.share_prompts) {
     p.prompt = ctx.operation === 'chat' ? ctx.body.messages : ctx.body.input;
     p.credentials = credentialsOf(ctx.headers);

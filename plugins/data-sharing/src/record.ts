@@ -4,7 +4,7 @@
  * answer and the caller's own credential (to redact it if it was pasted into the prompt); `encode` turns
  * pending records into JSON, applying the current sharing switches and redaction.
  */
-import { type RequestSummary, summaryJson } from '@switchyard/accounting';
+import type { RequestSummary } from '@switchyard/accounting';
 import { choicesOf, type SharedChoice } from './capture.js';
 import type { Redactor } from './redact.js';
 
@@ -20,6 +20,8 @@ export interface Pending {
   answer?: { body?: unknown; raw?: string } | { choices: SharedChoice[] };
   /** The caller's credential values, redacted wherever they appear; never exported. */
   credentials?: string[];
+  /** The summary's JSON text, when the request already has it (summaryJson). */
+  summaryText?: string;
 }
 
 export interface SharedRecord extends RequestSummary {
@@ -69,7 +71,7 @@ export function toRecord(p: Pending, sharing: Sharing): SharedRecord {
 export function queued(p: Pending): Pending | string {
   if (p.prompt !== undefined || p.answer !== undefined) return p;
   // toRecord's output, without copying the summary into a new object first.
-  return `{"time":"${new Date(p.at).toISOString()}",${summaryJson(p.summary).slice(1)}`;
+  return `{"time":"${new Date(p.at).toISOString()}",${(p.summaryText ?? JSON.stringify(p.summary)).slice(1)}`;
 }
 
 export function encodeBatch(
