@@ -21,23 +21,20 @@ export const NEUTRAL_FIELDS: ReadonlySet<string> = new Set([
   'safety_identifier',
 ]);
 
-const VERSION = 2;
-
-/** What answers a route (its name and targets) is fixed per config: serialized once per route. */
-const routeParts = new WeakMap<object, string>();
-function routePart(route: NonNullable<RequestContext['route']>): string {
-  let part = routeParts.get(route);
-  if (part === undefined) {
-    part = stringify([route.name, route.targets.map((t) => t.key)])!;
-    routeParts.set(route, part);
-  }
-  return part;
-}
+const VERSION = 1;
 
 export function cacheKey(ctx: RequestContext): string {
   const fields: Record<string, unknown> = {};
   const body = ctx.body;
   for (const name in body) if (!NEUTRAL_FIELDS.has(name)) fields[name] = body[name];
-  const material = stringify([VERSION, ctx.operation, ctx.principal?.name ?? '', fields]);
-  return hash('sha256', `${routePart(ctx.route!)}${material}`, 'hex');
+  const route = ctx.route!;
+  const material = stringify([
+    VERSION,
+    ctx.operation,
+    route.name,
+    route.targets.map((t) => t.key),
+    ctx.principal?.name ?? '',
+    fields,
+  ]);
+  return hash('sha256', material!, 'hex');
 }

@@ -16,7 +16,7 @@ import type {
 import { StreamAssembly } from './capture.js';
 import { type Delivery, Exporter } from './exporter.js';
 import { type Options, schema } from './options.js';
-import { encodeBatch, type Pending, queued, type Sharing } from './record.js';
+import { encodeBatch, type Pending, type Sharing, summaryRecord } from './record.js';
 import { configSecrets, createRedactor } from './redact.js';
 
 export { BATCH_SCHEMA, type SharedRecord } from './record.js';
@@ -52,16 +52,14 @@ function credentialsOf(headers: HeaderReader): string[] {
   return out;
 }
 
-function pending(
-  ctx: RequestContext,
-  options: Options,
-  table: PriceTable,
-  outcome: { status: number; reply?: Reply; error?: GatewayError },
-): Pending {
-  const summary = summarize(ctx, table, outcome);
-  const p: Pending = { at: Date.now() - (performance.now() - ctx.startedAt), summary };
-  // Metrics only: the record is the summary's text, already made if the access log wrote it.
-  if (!options.share_prompts && !options.share_responses) p.summaryText = summaryJson(ctx, summary);
+type Outcome = { status: number; reply?: Reply; error?: GatewayError };
+
+/** Arrival time, epoch ms. */
+const arrivedAt = (ctx: RequestContext) => Date.now() - (performance.now() - ctx.startedAt);
+
+/** A record with the prompt and/or answer, encoded at send time under the switches of that moment. */
+function pending(ctx: RequestContext, options: Options, table: PriceTable, outcome: Outcome): Pending {
+  const p: Pending = { at: arrivedAt(ctx), summary: summarize(ctx, table, outcome) };
   if (options.share_prompts) {
     p.prompt = ctx.operation === 'chat' ? ctx.body.messages : ctx.body.input;
     p.credentials = credentialsOf(ctx.headers);
@@ -110,8 +108,15 @@ const dataSharing: PluginDefinition<Options> = {
     const exporter = previous?.exporter ?? new Exporter(options, delivery);
     exporter.configure(options);
     const table = priceTableFor(host.config);
-    const record = (ctx: RequestContext, outcome: { status: number; reply?: Reply; error?: GatewayError }) =>
-      exporter.push(queued(pending(ctx, options, table, outcome)));
+    // Metrics only: the record is the summary's JSON text (made once, shared with the access log),
+    // encoded now; nothing in it depends on the sharing switches.
+    const metricsOnly = !options.share_prompts && !options.share_responses;
+    const record = (ctx: RequestContext, outcome: Outcome) =>
+      exporter.push(
+        metricsOnly
+          ? summaryRecord(arrivedAt(ctx), summaryJson(ctx, summarize(ctx, table, outcome)))
+          : pending(ctx, options, table, outcome),
+      );
 
     const instance: DataSharingInstance = {
       exporter,

@@ -1,6 +1,6 @@
 import type { RequestSummary } from '@switchyard/accounting';
 import { describe, expect, it } from 'vitest';
-import { encodeBatch, type Pending, queued, toRecord } from './record.js';
+import { encodeBatch, type Pending, summaryRecord, toRecord } from './record.js';
 import { createRedactor } from './redact.js';
 
 const summary: RequestSummary = {
@@ -27,23 +27,23 @@ const summary: RequestSummary = {
 const sharing = { prompts: true, responses: true, redactor: createRedactor([], []) };
 
 describe('queued records', () => {
-  it('encodes a summary-only record at once, exactly as toRecord would', () => {
+  it('encodes a metrics-only record exactly as toRecord would, time first', () => {
     const p: Pending = { at: 1_795_000_000_123, summary };
-    const text = queued(p);
-    expect(typeof text).toBe('string');
-    expect(JSON.parse(text as string)).toEqual(toRecord(p, sharing));
-    expect(Object.keys(JSON.parse(text as string))[0]).toBe('time');
+    const text = summaryRecord(p.at, JSON.stringify(summary));
+    expect(JSON.parse(text)).toEqual(toRecord(p, sharing));
+    expect(Object.keys(JSON.parse(text))[0]).toBe('time');
   });
 
-  it('keeps a record with a prompt unencoded, so the switches at send time apply', () => {
+  it('encodes a record with a prompt at send time, under the switches of that moment', () => {
     const p: Pending = { at: 1, summary, prompt: [{ role: 'user', content: 'hi' }] };
-    expect(queued(p)).toBe(p);
+    const on = JSON.parse(encodeBatch([p], 0, sharing));
+    expect(on.records[0].prompt).toEqual([{ role: 'user', content: 'hi' }]);
     const off = JSON.parse(encodeBatch([p], 0, { ...sharing, prompts: false }));
     expect(off.records[0].prompt).toBeUndefined();
   });
 
   it('assembles a batch of encoded and pending records into one valid document', () => {
-    const items = [queued({ at: 1, summary }), { at: 2, summary, prompt: 'p' } as Pending];
+    const items = [summaryRecord(1, JSON.stringify(summary)), { at: 2, summary, prompt: 'p' } as Pending];
     const batch = JSON.parse(encodeBatch(items, 7, sharing));
     expect(batch).toMatchObject({ schema: 'switchyard.records.v1', dropped_total: 7 });
     expect(batch.records.map((r: { time: string }) => r.time)).toEqual([

@@ -20,8 +20,6 @@ export interface Pending {
   answer?: { body?: unknown; raw?: string } | { choices: SharedChoice[] };
   /** The caller's credential values, redacted wherever they appear; never exported. */
   credentials?: string[];
-  /** The summary's JSON text, when the request already has it (summaryJson). */
-  summaryText?: string;
 }
 
 export interface SharedRecord extends RequestSummary {
@@ -64,16 +62,14 @@ export function toRecord(p: Pending, sharing: Sharing): SharedRecord {
 }
 
 /**
- * A record with nothing but its summary is encoded as soon as it is queued: a string is cheaper to
- * keep than an object graph, and nothing in it depends on the sharing switches. A record carrying a
- * prompt or an answer waits as it is, so a reload that stops sharing also stops the queued ones.
+ * A metrics-only record, encoded when it is queued: toRecord's output for a summary alone, built from
+ * the summary's JSON text (a string is cheaper to keep until the batch leaves than an object graph).
  */
-export function queued(p: Pending): Pending | string {
-  if (p.prompt !== undefined || p.answer !== undefined) return p;
-  // toRecord's output, without copying the summary into a new object first.
-  return `{"time":"${new Date(p.at).toISOString()}",${(p.summaryText ?? JSON.stringify(p.summary)).slice(1)}`;
+export function summaryRecord(at: number, summaryText: string): string {
+  return `{"time":"${new Date(at).toISOString()}",${summaryText.slice(1)}`;
 }
 
+/** Records are Pending (encoded here, under the current switches) or already encoded (summaryRecord). */
 export function encodeBatch(
   items: readonly (Pending | string)[],
   droppedTotal: number,
