@@ -139,6 +139,33 @@ describe('switchyard serve', () => {
     expect(r.stderr).toMatch(/server\.port \(1:\d+\)/);
   });
 
+  it('writes batched stdout lines within a fraction of a second, and the rest on exit', async () => {
+    const port = await freePort();
+    const dir = tempDir({
+      'switchyard.yaml': `server: { port: ${port} }\nproviders:\n  local: { type: mock }\nplugins:\n  - access-log\n`,
+    });
+    const { child, output } = await serve([], dir, cleanEnv());
+    const accessLines = () =>
+      output()
+        .split('\n')
+        .filter((l) => l.includes('"log":"access"'));
+    for (let i = 0; i < 3; i++) {
+      const res = await request(`http://127.0.0.1:${port}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'x-request-id': `cli-${i}` },
+        body: JSON.stringify({ model: 'local/echo', messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      await res.body.text();
+    }
+    const deadline = Date.now() + 1000;
+    while (accessLines().length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(accessLines().map((l) => JSON.parse(l).request_id)).toEqual(['cli-0', 'cli-1', 'cli-2']);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+    expect(output()).toContain('"msg":"stopped"');
+  });
+
   it('on SIGTERM during a stream: not ready, the stream completes, exit 0', async () => {
     const port = await freePort();
     const dir = tempDir({

@@ -24,6 +24,16 @@ describe('Logger.line', () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: 30, ...fields, msg: '200 chat 1.5ms "quoted"' });
   });
 
+  it("carries a child logger's bindings, as pino's own line does", async () => {
+    const { log, lines } = capture();
+    const child = log.child({ log: 'access' });
+    child.line!('info', '{"status":200}', 'ok');
+    child.info({ status: 200 }, 'ok');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(withoutTime(lines[0]!)).toBe(withoutTime(lines[1]!));
+    expect(JSON.parse(lines[0]!)).toMatchObject({ log: 'access', status: 200, msg: 'ok' });
+  });
+
   it('respects the level and accepts an empty field set', async () => {
     const { log, lines } = capture('info');
     log.line!('debug', '{"a":1}', 'hidden');

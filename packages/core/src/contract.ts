@@ -246,8 +246,9 @@ export interface Logger {
   error(obj: object | string, msg?: string): void;
   /**
    * Optional, for fixed-schema lines written on every request (the access log): `fields` is the text
-   * of a JSON object, written as one line inside the logger's own framing (level, time, msg) with no
-   * field-by-field serialization and no redaction pass, so the caller vouches that it holds no secret.
+   * of a JSON object, written as one line inside the logger's own framing (level, time, a child
+   * logger's bindings, msg) with no field-by-field serialization and no redaction pass, so the caller
+   * vouches that it holds no secret.
    * Absent when the output is not JSON lines (`logging.format: pretty`): use the level methods then.
    */
   line?(level: 'debug' | 'info' | 'warn', fields: string, msg: string): void;

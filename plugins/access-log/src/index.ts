@@ -57,11 +57,11 @@ function accessLogger(log: Logger): Logger {
 function writer(log: Logger, level: Options['level'], table: PriceTable) {
   const access = accessLogger(log);
   const write = access[level].bind(access);
-  const line = log.line?.bind(log);
+  const line = access.line?.bind(access);
   return (ctx: RequestContext, outcome: { status: number; reply?: Reply; error?: GatewayError }) => {
     const summary: AccessLine = summarize(ctx, table, outcome);
     const msg = `${summary.status} ${summary.route ?? '-'} ${summary.duration_ms}ms`;
-    if (line) line(level, `{"log":"access",${summaryJson(ctx, summary).slice(1)}`, msg);
+    if (line) line(level, summaryJson(ctx, summary), msg);
     else write(summary, msg);
   };
 }
