@@ -1,6 +1,7 @@
 import type { RequestSummary } from '@switchyard/accounting';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeBatch, type Pending, summaryRecord, toRecord } from './record.js';
+import { encodeBatch, isoTime, type Pending, summaryRecord, toRecord } from './record.js';
 import { createRedactor } from './redact.js';
 
 const summary: RequestSummary = {
@@ -51,5 +52,19 @@ describe('queued records', () => {
       new Date(2).toISOString(),
     ]);
     expect(batch.records[1].prompt).toBe('p');
+  });
+});
+
+describe('isoTime', () => {
+  it('equals toISOString for any time and any order of calls, fractional milliseconds included', () => {
+    const time = fc.double({ min: 0, max: 253402300799999, noNaN: true }); // 1970 to the end of 9999
+    fc.assert(
+      fc.property(fc.array(time, { minLength: 1, maxLength: 20 }), (times) => {
+        for (const at of times) expect(isoTime(at)).toBe(new Date(at).toISOString());
+      }),
+    );
+    // Neighbouring times, where the reused second matters.
+    for (const at of [1764057600000, 1764057600001, 1764057600999.9, 1764057601000, 1764057599999])
+      expect(isoTime(at)).toBe(new Date(at).toISOString());
   });
 });

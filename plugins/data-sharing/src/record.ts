@@ -51,7 +51,7 @@ export interface Sharing {
 }
 
 export function toRecord(p: Pending, sharing: Sharing): SharedRecord {
-  const record: SharedRecord = { time: new Date(p.at).toISOString(), ...p.summary };
+  const record: SharedRecord = { time: isoTime(p.at), ...p.summary };
   if (sharing.prompts && p.prompt !== undefined)
     record.prompt = sharing.redactor.apply(p.prompt, p.credentials);
   if (sharing.responses) {
@@ -66,7 +66,25 @@ export function toRecord(p: Pending, sharing: Sharing): SharedRecord {
  * the summary's JSON text (a string is cheaper to keep until the batch leaves than an object graph).
  */
 export function summaryRecord(at: number, summaryText: string): string {
-  return `{"time":"${new Date(at).toISOString()}",${summaryText.slice(1)}`;
+  return `{"time":"${isoTime(at)}",${summaryText.slice(1)}`;
+}
+
+let second = Number.NaN;
+let secondText = '';
+
+/**
+ * `new Date(at).toISOString()` for the years 1970 to 9999. Records arrive thousands a second and
+ * toISOString costs ~0.7 µs, so the text up to the second is reused while the second lasts.
+ */
+export function isoTime(at: number): string {
+  const ms = Math.floor(at);
+  const s = Math.floor(ms / 1000);
+  if (s !== second) {
+    second = s;
+    secondText = new Date(s * 1000).toISOString().slice(0, 20); // 2026-11-25T08:09:58.
+  }
+  const milli = ms - s * 1000;
+  return `${secondText}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
 }
 
 /** Records are Pending (encoded here, under the current switches) or already encoded (summaryRecord). */
