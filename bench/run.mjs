@@ -12,7 +12,7 @@ import { parseOptions, USAGE } from './lib/args.mjs';
 import { killChildrenOnExit, startNode, stop, stopAll } from './lib/children.mjs';
 import { probe } from './lib/load.mjs';
 import { acquireBenchLock } from './lib/lock.mjs';
-import { addedLatency, alternate, latencyRounds, ratios, soak } from './lib/phases.mjs';
+import { addedLatency, alternate, latencyRounds, pairedRounds, ratios, soak } from './lib/phases.mjs';
 import { choosePlacement, pinRunner, repin } from './lib/placement.mjs';
 import { summarizeProfile } from './lib/profile.mjs';
 import * as report from './lib/report.mjs';
@@ -217,6 +217,26 @@ async function main() {
     failures += summaries.reduce((n, s) => n + s.failures, 0);
     console.log(`\n${report.latencyTable(summaries, result.latency.added)}${report.noiseWarning(summaries)}`);
     repin(placement, pids(processes));
+  }
+  if (options.pairedRuns > 0 && plan.gateways.length > 1) {
+    const [base, ...others] = plan.gateways;
+    console.log(
+      `\npaired: each gateway and ${base.id} loaded at once (${options.connections} connections each), sharing the server CPU; ${options.pairedRuns} x ${options.pairedDuration} s`,
+    );
+    result.paired = [];
+    for (const other of others) {
+      const paired = await pairedRounds(base, other, {
+        rounds: options.pairedRuns,
+        connections: options.connections,
+        seconds: options.pairedDuration,
+        warmup: options.warmup,
+        upstream,
+        log: (round, run) => console.log(report.pairedLine(round, other, base, run)),
+      });
+      result.paired.push(paired);
+      failures += paired.failures;
+    }
+    console.log(`\n${report.pairedTable(result.paired)}`);
   }
   if (options.soak > 0) {
     const target = plan.gateways[0];

@@ -13,6 +13,10 @@ export const USAGE = `usage: pnpm bench [options]
   --connections N         concurrent connections (default: 50)
   --latency-runs N        one-connection rounds for the added-latency figure; 0 skips (default: 3)
   --latency-duration S    seconds per one-connection run (default: 5)
+  --paired-runs N         rounds in which each other scenario's gateway is loaded at the same moment as the
+                          first one's, both on the server CPU: their req/s ratio, immune to the machine's
+                          drift (default: 0, off)
+  --paired-duration S     seconds per paired round (default: 5)
   --soak S                then load the first scenario's gateway for S seconds, sampling RSS (default: 0, off)
   --soak-interval S       seconds between soak RSS samples (default: 5)
   --placement NAME        CPU placement: ${Object.keys(PLACEMENTS).join(' | ')} (default: split)
@@ -31,6 +35,8 @@ const OPTIONS = {
   connections: { type: 'string', default: '50' },
   'latency-runs': { type: 'string', default: '3' },
   'latency-duration': { type: 'string', default: '5' },
+  'paired-runs': { type: 'string', default: '0' },
+  'paired-duration': { type: 'string', default: '5' },
   soak: { type: 'string', default: '0' },
   'soak-interval': { type: 'string', default: '5' },
   placement: { type: 'string', default: 'split' },
@@ -49,6 +55,8 @@ const LIMITS = {
   connections: [1, 1000],
   'latency-runs': [0, 100],
   'latency-duration': [1, 600],
+  'paired-runs': [0, 100],
+  'paired-duration': [1, 600],
   soak: [0, 3600],
   'soak-interval': [1, 600],
   'lock-wait': [0, 86_400],

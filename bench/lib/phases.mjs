@@ -119,6 +119,41 @@ export function ratios(summaries) {
     });
 }
 
+/**
+ * Paired rounds: `base` and `other` under the same load at the same moment, sharing the server's CPU.
+ * The scheduler splits that CPU between them, so other/base req/s is the inverse ratio of their CPU
+ * cost per request, and a change in the machine's speed during a round hits both alike. On a VM whose
+ * speed drifts, sequential runs move by 10–50% while this ratio moves by a few percent (and is 1.00
+ * for a gateway paired with an identical one).
+ */
+export async function pairedRounds(base, other, { rounds, connections, seconds, warmup, upstream, log }) {
+  const load = (target, s) =>
+    runLoad({ origin: target.handle.url, connections, request: target.request, seconds: s });
+  if (warmup > 0) await Promise.all([load(base, warmup), load(other, warmup)]);
+  const runs = [];
+  for (let round = 1; round <= rounds; round++) {
+    const [a, b] = await Promise.all([load(base, seconds), load(other, seconds)]);
+    for (const handle of [base.handle, other.handle, upstream]) assertAlive(handle);
+    const run = {
+      base_rps: round2(a.rps),
+      rps: round2(b.rps),
+      ratio: round3(b.rps / a.rps),
+      failures: [a, b].reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0),
+    };
+    runs.push(run);
+    log(round, run);
+  }
+  const ratios = runs.map((r) => r.ratio);
+  return {
+    id: other.id,
+    vs: base.id,
+    runs,
+    ratio: round3(median(ratios)),
+    ratio_range: [Math.min(...ratios), Math.max(...ratios)],
+    failures: runs.reduce((n, r) => n + r.failures, 0),
+  };
+}
+
 /** Median p50 of each target minus the median p50 of calling the mock directly with the same workload. */
 export function addedLatency(summaries) {
   const direct = new Map(summaries.filter((s) => s.kind === 'direct').map((s) => [s.workload, s]));

@@ -57,6 +57,26 @@ export function throughputTable(summaries, ratios) {
   );
 }
 
+export function pairedLine(round, target, base, run) {
+  return (
+    `  round ${round}  ${target.id.padEnd(24)} ${int(run.rps).padStart(7)} req/s  ${base.id} ${int(run.base_rps).padStart(7)} req/s  ratio ${fmt(run.ratio, 3)}` +
+    (run.failures > 0 ? `  FAILURES ${run.failures}` : '')
+  );
+}
+
+export function pairedTable(paired) {
+  return table(
+    ['target', 'vs', 'req/s ratio (median)', 'range', 'failures'],
+    paired.map((p) => [
+      p.id,
+      p.vs,
+      fmt(p.ratio, 3),
+      `${fmt(p.ratio_range[0], 3)}–${fmt(p.ratio_range[1], 3)}`,
+      p.failures,
+    ]),
+  );
+}
+
 /** A warning when other work disturbed some runs, or nothing. */
 export function noiseWarning(summaries) {
   const noisy = summaries.reduce((n, s) => n + s.noisy_runs, 0);
