@@ -27,12 +27,18 @@ export function chatBody({ stream = false, n } = {}) {
   });
 }
 
+/**
+ * The number of the next unique body. One count for the whole runner: a count per run would send the
+ * warm-up's bodies again in the measured run (and one round's in the next), and a cache holding them
+ * would answer those as hits.
+ */
+let nextUnique = 0;
+
 /** autocannon options for one workload (a scenario's `request` block). */
 export function requestOptions(request = {}) {
   const headers = { 'content-type': 'application/json', ...request.headers };
   if (!request.uniqueBodies) return { method: 'POST', headers, body: chatBody(request) };
-  let n = 0;
-  const setupRequest = (req) => ({ ...req, body: chatBody({ stream: request.stream, n: n++ }) });
+  const setupRequest = (req) => ({ ...req, body: chatBody({ stream: request.stream, n: nextUnique++ }) });
   return { method: 'POST', headers, requests: [{ setupRequest }] };
 }
 

@@ -97,4 +97,12 @@ describe('workloads', () => {
     expect(JSON.parse(bodies[0]).messages).toHaveLength(2);
     expect(headers).toEqual({ 'content-type': 'application/json', authorization: 'Bearer k' });
   });
+
+  it('keeps unique bodies unique across runs (a warm-up and its measured run never share one)', () => {
+    const run = () => requestOptions({ uniqueBodies: true }).requests[0].setupRequest;
+    const warmup = run();
+    const measured = run();
+    const seen = new Set([warmup({}).body, warmup({}).body]);
+    expect(seen.has(measured({}).body)).toBe(false);
+  });
 });
