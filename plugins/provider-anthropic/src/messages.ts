@@ -1,12 +1,28 @@
 /** The OpenAI conversation → Anthropic `system` + alternating `messages`. */
 import { errors } from '@switchyard/core';
-import type { ChatMessage, ToolCall } from '@switchyard/protocol';
+import { type ChatMessage, systemOnlyAsUserTurn, type ToolCall } from '@switchyard/protocol';
 import { inputBlocks, textBlocks } from './content.js';
 import { readThinkingBlocks, THINKING_BLOCKS_FIELD } from './thinking.js';
 import type { ContentBlock, MessageParam, TextBlock, ToolResultBlock, ToolUseBlock } from './wire.js';
 
+/**
+ * `system` + `messages`. A request of system/developer messages only is sent as one user turn carrying
+ * that text and no system (an empty `messages` list is a 400 upstream; see `systemOnlyAsUserTurn`).
+ */
+export function translateMessages(messages: readonly ChatMessage[]): {
+  system: TextBlock[];
+  messages: MessageParam[];
+} {
+  const turns = conversation(messages);
+  const lifted = systemOnlyAsUserTurn({ system: systemBlocks(messages), turns }, (blocks) => ({
+    role: 'user' as const,
+    content: blocks,
+  }));
+  return { system: lifted.system, messages: lifted.turns };
+}
+
 /** Every system and developer message, wherever it sits, in order (Anthropic has one system prompt). */
-export function systemBlocks(messages: readonly ChatMessage[]): TextBlock[] {
+function systemBlocks(messages: readonly ChatMessage[]): TextBlock[] {
   const out: TextBlock[] = [];
   messages.forEach((m, i) => {
     if (m.role === 'system' || m.role === 'developer')
@@ -19,7 +35,7 @@ export function systemBlocks(messages: readonly ChatMessage[]): TextBlock[] {
  * The turns. Tool messages become `tool_result` blocks of a user turn; consecutive turns of one role are
  * merged, so the results of parallel calls (and any user text after them) form ONE user turn.
  */
-export function conversation(messages: readonly ChatMessage[]): MessageParam[] {
+function conversation(messages: readonly ChatMessage[]): MessageParam[] {
   const out: MessageParam[] = [];
   const push = (role: MessageParam['role'], blocks: ContentBlock[]) => {
     if (blocks.length === 0) return;

@@ -101,6 +101,58 @@ describe('native request examples', () => {
   });
 });
 
+describe('a conversation of system messages only (Anthropic refuses empty messages)', () => {
+  it('sends the system text as the one user turn, with no system', async () => {
+    const body = await upstreamBody({ messages: [{ role: 'system', content: 'Write a haiku about rain.' }] });
+    expect(body.messages).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'Write a haiku about rain.' }] },
+    ]);
+    expect(body).not.toHaveProperty('system');
+  });
+
+  it('does the same for developer messages, keeping their order and cache_control', async () => {
+    const body = await upstreamBody({
+      messages: [
+        { role: 'developer', content: 'one' },
+        { role: 'system', content: [{ type: 'text', text: 'two', cache_control: { type: 'ephemeral' } }] },
+      ],
+    });
+    expect(body.messages).toEqual([
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'one' },
+          { type: 'text', text: 'two', cache_control: { type: 'ephemeral' } },
+        ],
+      },
+    ]);
+    expect(body).not.toHaveProperty('system');
+  });
+
+  it('keeps the JSON-mode instruction in system while the system text becomes the user turn', async () => {
+    const body = await upstreamBody({
+      messages: [{ role: 'system', content: 'List three colours.' }],
+      response_format: { type: 'json_object' },
+    });
+    expect(body.messages).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'List three colours.' }] },
+    ]);
+    expect(body.system).toBe(JSON_MODE_INSTRUCTION);
+  });
+
+  it('leaves a conversation with a user turn as it was', async () => {
+    const body = await upstreamBody({
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'developer', content: 'No emoji.' },
+        user('hi'),
+      ],
+    });
+    expect(body.system).toBe('Be brief.\n\nNo emoji.');
+    expect(body.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'hi' }] }]);
+  });
+});
+
 describe('max_tokens and thinking', () => {
   const hi = [user('hi')];
 

@@ -1,7 +1,7 @@
 /** OpenAI ChatRequest → one Anthropic Messages HTTP request (wire.md §4, mapping.md §1). */
 import { errors, type UpstreamCall, type UpstreamHttpRequest } from '@switchyard/core';
 import type { ChatRequest } from '@switchyard/protocol';
-import { conversation, systemBlocks } from './messages.js';
+import { translateMessages } from './messages.js';
 import { resolveLimits } from './thinking.js';
 import { toolFields } from './tools.js';
 import type { MessagesRequest, TextBlock } from './wire.js';
@@ -36,10 +36,11 @@ function messagesBody(body: ChatRequest, model: string, stream: boolean, maxToke
     throw errors.invalid('The anthropic provider returns one choice; n must be 1.', 'n');
   }
   const { max_tokens, thinking } = resolveLimits(body, maxTokensDefault);
-  const out: MessagesRequest = { model, max_tokens, messages: conversation(body.messages) };
+  const { system, messages } = translateMessages(body.messages);
+  const out: MessagesRequest = { model, max_tokens, messages };
 
-  const system = systemBlocks(body.messages);
   const format = body.response_format;
+  // Added after translateMessages: when a system-only request became a user turn, this stays in system.
   if (format?.type === 'json_object') system.push({ type: 'text', text: JSON_MODE_INSTRUCTION });
   if (system.length > 0) out.system = systemValue(system);
 

@@ -58,6 +58,25 @@ describe('messages', () => {
     expect(body.messages).toEqual([{ role: 'user', content: [{ text: 'hi' }] }]);
   });
 
+  it('sends a system-only conversation as the one user turn, with no system (Bedrock refuses empty messages)', async () => {
+    const body = await converseBody({ messages: [{ role: 'system', content: 'Write a haiku about rain.' }] });
+    expect(body.messages).toEqual([{ role: 'user', content: [{ text: 'Write a haiku about rain.' }] }]);
+    expect(body).not.toHaveProperty('system');
+  });
+
+  it('does the same for developer messages, in order, JSON mode still a tool', async () => {
+    const body = await converseBody({
+      messages: [
+        { role: 'developer', content: 'one' },
+        { role: 'developer', content: [{ type: 'text', text: 'two' }] },
+      ],
+      response_format: { type: 'json_object' },
+    });
+    expect(body.messages).toEqual([{ role: 'user', content: [{ text: 'one' }, { text: 'two' }] }]);
+    expect(body).not.toHaveProperty('system');
+    expect(body.toolConfig.toolChoice).toEqual({ tool: { name: 'json_response' } });
+  });
+
   it('turns a data URL into an image block (wire/bedrock_converse_request_vision_thinking.json)', async () => {
     const openai = readWireJson('openai_chat_request_vision_json_schema.json');
     const native = readWireJson('bedrock_converse_request_vision_thinking.json');

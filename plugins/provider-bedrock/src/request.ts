@@ -1,6 +1,11 @@
 /** OpenAI ChatRequest → Bedrock Converse request (wire/mapping.md §1). */
 import { errors } from '@switchyard/core';
-import type { ChatMessage, ChatRequest, ContentPart } from '@switchyard/protocol';
+import {
+  type ChatMessage,
+  type ChatRequest,
+  type ContentPart,
+  systemOnlyAsUserTurn,
+} from '@switchyard/protocol';
 import type {
   ContentBlock,
   ConverseRequest,
@@ -164,7 +169,12 @@ function translateMessages(messages: ChatMessage[]): {
         );
     }
   });
-  return { system, messages: out };
+  // Bedrock refuses an empty `messages` list: system-only text becomes the one user turn.
+  const lifted = systemOnlyAsUserTurn({ system, turns: out }, (blocks) => ({
+    role: 'user' as const,
+    content: blocks,
+  }));
+  return { system: lifted.system, messages: lifted.turns };
 }
 
 /** The non-empty texts of a text-only content (system prompts, assistant turns). */

@@ -2,10 +2,11 @@
  * OpenAI `messages` → Gemini `systemInstruction` + `contents`.
  * System and developer messages (wherever they sit) become the system instruction; assistant turns become
  * `model` turns with their function calls (and the thoughtSignature carried in the call id); tool results
- * become `functionResponse` parts in a `user` turn, named after the call they answer.
+ * become `functionResponse` parts in a `user` turn, named after the call they answer. A request of system
+ * messages only is sent as one `user` turn carrying that text (see `systemOnlyAsUserTurn`).
  */
 import { errors } from '@switchyard/core';
-import type { ChatMessage, ContentPart } from '@switchyard/protocol';
+import { type ChatMessage, type ContentPart, systemOnlyAsUserTurn } from '@switchyard/protocol';
 import type { GeminiContent, GeminiPart, GeminiRequest } from './gemini-types.js';
 import { audioPart, filePart, urlPart } from './media.js';
 import { signatureFromId } from './tool-ids.js';
@@ -28,8 +29,13 @@ export function translateMessages(messages: readonly ChatMessage[]): Translated 
     push(contents, role, parts);
   }
 
-  const out: Translated = { contents };
-  if (system.length > 0) out.systemInstruction = { parts: system };
+  // Gemini refuses empty `contents`: system-only text becomes the one user turn.
+  const lifted = systemOnlyAsUserTurn({ system, turns: contents }, (parts) => ({
+    role: 'user' as const,
+    parts,
+  }));
+  const out: Translated = { contents: lifted.turns };
+  if (lifted.system.length > 0) out.systemInstruction = { parts: lifted.system };
   return out;
 }
 

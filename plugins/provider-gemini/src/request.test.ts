@@ -116,6 +116,44 @@ describe('translateRequest', () => {
   });
 });
 
+describe('a conversation of system messages only (Gemini refuses empty contents)', () => {
+  it('sends the system text as the one user turn, with no systemInstruction', () => {
+    const req = translateRequest({
+      model: 'm',
+      messages: [{ role: 'system', content: 'Write a haiku about rain.' }],
+    });
+    expect(req.contents).toEqual([{ role: 'user', parts: [{ text: 'Write a haiku about rain.' }] }]);
+    expect(req.systemInstruction).toBeUndefined();
+  });
+
+  it('does the same for developer messages, in order', () => {
+    const req = translateRequest({
+      model: 'm',
+      messages: [
+        { role: 'developer', content: 'one' },
+        { role: 'developer', content: [{ type: 'text', text: 'two' }] },
+      ],
+      response_format: { type: 'json_object' },
+    });
+    expect(req.contents).toEqual([{ role: 'user', parts: [{ text: 'one' }, { text: 'two' }] }]);
+    expect(req.systemInstruction).toBeUndefined();
+    expect(req.generationConfig).toEqual({ responseMimeType: 'application/json' });
+  });
+
+  it('leaves a conversation with a user turn as it was', () => {
+    const req = translateRequest({
+      model: 'm',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'developer', content: 'No emoji.' },
+        { role: 'user', content: 'hi' },
+      ],
+    });
+    expect(req.systemInstruction).toEqual({ parts: [{ text: 'Be brief.' }, { text: 'No emoji.' }] });
+    expect(req.contents).toEqual([{ role: 'user', parts: [{ text: 'hi' }] }]);
+  });
+});
+
 describe('upstreamPath', () => {
   it('uses the generateContent and streaming methods under /v1beta', () => {
     expect(upstreamPath(ORIGIN, 'gemini-2.5-flash', false)).toBe(
