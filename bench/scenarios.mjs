@@ -9,6 +9,7 @@
  */
 export const SCENARIOS = {
   kernel: { config: 'kernel.yaml', about: 'router + metrics' },
+  bare: { config: 'bare.yaml', about: 'router only: the kernel without metrics' },
   resilience: { config: 'resilience.yaml', about: 'kernel + retry + circuit-breaker (+ fallback declared)' },
   shaping: { config: 'shaping.yaml', about: 'kernel + bottleneck shaping on the provider (never queuing)' },
   observability: {

@@ -8,7 +8,7 @@
  * fact is known: this plugin's hooks, an event or service another plugin publishes (rate limits, circuit
  * states), or another plugin writing through `host.services.metrics`.
  */
-import type { Counter, Histogram, Meter, ObservableGauge } from '@opentelemetry/api';
+import type { Attributes, Histogram, Meter, ObservableGauge } from '@opentelemetry/api';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -41,29 +41,29 @@ export interface Instruments {
   /** For plugins that need a series of their own. */
   readonly meter: Meter;
   /** {route, provider, model, status} — every request, failures included. */
-  readonly requests: Counter;
+  readonly requests: SummedCounter;
   /** {route, provider, model, status} */
   readonly duration: Histogram;
   /** {route, provider, model} — streams only: arrival to the first byte sent. */
   readonly ttft: Histogram;
   /** {direction: input | output | cached_input | cache_write, provider, model} — as the upstream reported them. */
-  readonly tokens: Counter;
+  readonly tokens: SummedCounter;
   /** {provider, model} — priced answers only. */
-  readonly cost: Counter;
+  readonly cost: SummedCounter;
   /** {provider, model} — answers whose model has no price. */
-  readonly unpriced: Counter;
+  readonly unpriced: SummedCounter;
   /** {provider, model} — upstream answers whose usage never arrived (stream cut, client gone, none sent). */
-  readonly usageMissing: Counter;
+  readonly usageMissing: SummedCounter;
   /** {route, direction: input | output} — tokens answered from the gateway cache, at no upstream cost. */
-  readonly cacheTokens: Counter;
+  readonly cacheTokens: SummedCounter;
   /** {provider, outcome} */
-  readonly attempts: Counter;
+  readonly attempts: SummedCounter;
   /** {route} */
-  readonly fallbacks: Counter;
+  readonly fallbacks: SummedCounter;
   /** {result: hit | miss | bypass} */
-  readonly cacheRequests: Counter;
+  readonly cacheRequests: SummedCounter;
   /** {rule, mode: enforced | shadow} — from the rate-limit plugin's `ratelimit:limited` event. */
-  readonly rateLimited: Counter;
+  readonly rateLimited: SummedCounter;
   /** {provider, model}: 0 closed, 1 half-open, 2 open — read from the circuit-breaker's `circuits` service. */
   readonly circuitState: ObservableGauge;
   /** 1 while the shared Redis connection is ready, 0 while it is away — read from the `redis` service. */
@@ -74,9 +74,40 @@ export interface Instruments {
    */
   readonly inflight: { value: number };
   /** {result: ok | error} */
-  readonly reloads: Counter;
+  readonly reloads: SummedCounter;
   /** {result: sent | dropped | rejected} — records the data-sharing plugin exported or lost. */
-  readonly sharedRecords: Counter;
+  readonly sharedRecords: SummedCounter;
+}
+
+/**
+ * A counter summed in this process and reported to OpenTelemetry (as an observable counter) when
+ * metrics are collected. A synchronous OpenTelemetry counter hashes its attribute set on every add —
+ * sorts the keys and JSON.stringifies them, 1–2 µs — and a request adds to five of them. Here an add
+ * joins the label values in a fixed key order and finds its series in a Map; the label object is kept
+ * once per series. Exported series, names and values are the same as a synchronous counter's.
+ */
+export class SummedCounter {
+  private readonly series = new Map<string, { labels: Attributes; value: number }>();
+
+  constructor(
+    meter: Meter,
+    name: string,
+    description: string,
+    /** Every label this counter takes: the series key is their values in this order. */
+    private readonly keys: readonly string[],
+  ) {
+    meter.createObservableCounter(name, { description }).addCallback((result) => {
+      for (const s of this.series.values()) result.observe(s.value, s.labels);
+    });
+  }
+
+  add(value: number, labels: Record<string, string>): void {
+    let key = '';
+    for (const k of this.keys) key += `${labels[k]}\u0000`;
+    const series = this.series.get(key);
+    if (series) series.value += value;
+    else this.series.set(key, { labels: { ...labels }, value });
+  }
 }
 
 /** Instruments outlive a reload unless these settings changed (they need a new MeterProvider). */
@@ -121,7 +152,9 @@ export function createInstruments(options: ProviderOptions): Instruments {
     ],
   });
   const meter = provider.getMeter('switchyard');
-  const counter = (name: string, description: string) => meter.createCounter(name, { description });
+  const counter = (name: string, description: string, keys: readonly string[]) =>
+    new SummedCounter(meter, name, description, keys);
+  const target = ['provider', 'model'];
   const seconds = (name: string, description: string) =>
     meter.createHistogram(name, { description, unit: 's' });
   return {
@@ -129,29 +162,43 @@ export function createInstruments(options: ProviderOptions): Instruments {
     exporter,
     provider,
     meter,
-    requests: counter('switchyard_requests', 'Requests answered, errors included.'),
+    requests: counter('switchyard_requests', 'Requests answered, errors included.', [
+      'route',
+      'provider',
+      'model',
+      'status',
+    ]),
     duration: seconds('switchyard_request_duration_seconds', 'Time from arrival to the end of the answer.'),
     ttft: seconds(
       'switchyard_time_to_first_token_seconds',
       'Streams: time from arrival to the first byte sent.',
     ),
-    tokens: counter('switchyard_tokens', 'Tokens the upstream reported, by direction.'),
-    cost: counter('switchyard_cost_usd', 'Upstream cost in USD of priced answers.'),
+    tokens: counter('switchyard_tokens', 'Tokens the upstream reported, by direction.', [
+      'direction',
+      ...target,
+    ]),
+    cost: counter('switchyard_cost_usd', 'Upstream cost in USD of priced answers.', target),
     unpriced: counter(
       'switchyard_unpriced_requests',
       'Answers whose model has no price (cost unknown, not zero).',
+      target,
     ),
-    usageMissing: counter('switchyard_usage_missing', 'Upstream answers whose usage never arrived.'),
+    usageMissing: counter('switchyard_usage_missing', 'Upstream answers whose usage never arrived.', target),
     cacheTokens: counter(
       'switchyard_cache_tokens',
       'Tokens answered from the gateway cache (no upstream cost).',
+      ['route', 'direction'],
     ),
-    attempts: counter('switchyard_upstream_attempts', 'Upstream attempts by outcome.'),
-    fallbacks: counter('switchyard_fallbacks', 'Moves to a fallback target.'),
-    cacheRequests: counter('switchyard_cache_requests', 'Cache lookups by result.'),
+    attempts: counter('switchyard_upstream_attempts', 'Upstream attempts by outcome.', [
+      'provider',
+      'outcome',
+    ]),
+    fallbacks: counter('switchyard_fallbacks', 'Moves to a fallback target.', ['route']),
+    cacheRequests: counter('switchyard_cache_requests', 'Cache lookups by result.', ['result']),
     rateLimited: counter(
       'switchyard_rate_limited',
       'Requests over a rate-limit rule (shadow rules only count).',
+      ['rule', 'mode'],
     ),
     circuitState: meter.createObservableGauge('switchyard_circuit_state', {
       description: 'Circuit state per target: 0 closed, 1 half-open, 2 open.',
@@ -160,10 +207,11 @@ export function createInstruments(options: ProviderOptions): Instruments {
       description: 'The shared Redis connection: 1 ready, 0 away (absent without redis.url).',
     }),
     inflight: observedCount(meter, 'switchyard_inflight_requests', 'Requests being served.'),
-    reloads: counter('switchyard_config_reloads', 'Config reloads by result.'),
+    reloads: counter('switchyard_config_reloads', 'Config reloads by result.', ['result']),
     sharedRecords: counter(
       'switchyard_data_sharing_records',
       'Request records exported to the collector, or lost.',
+      ['result'],
     ),
   };
 }

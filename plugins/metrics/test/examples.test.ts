@@ -18,7 +18,7 @@ async function exportedNames(): Promise<Set<string>> {
     if (!value || typeof value !== 'object') continue;
     if ('addCallback' in value) value.addCallback((r: { observe(v: number): void }) => r.observe(0));
     else if ('record' in value) value.record(1);
-    else if ('add' in value) value.add(1);
+    else if ('add' in value) value.add(1, {});
   }
   const { resourceMetrics } = await instruments.exporter.collect();
   const text = new PrometheusSerializer('', false, undefined, true, true).serialize(resourceMetrics);
