@@ -229,7 +229,7 @@ async function main() {
         rounds: options.pairedRuns,
         connections: options.connections,
         seconds: options.pairedDuration,
-        warmup: options.warmup,
+        warmup: options.pairedWarmup,
         upstream,
         log: (round, run) => console.log(report.pairedLine(round, other, base, run)),
       });

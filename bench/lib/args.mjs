@@ -17,6 +17,7 @@ export const USAGE = `usage: pnpm bench [options]
                           first one's, both on the server CPU: their req/s ratio, immune to the machine's
                           drift (default: 0, off)
   --paired-duration S     seconds per paired round (default: 5)
+  --paired-warmup S       seconds both gateways of a pair are loaded before their rounds (default: 12)
   --soak S                then load the first scenario's gateway for S seconds, sampling RSS (default: 0, off)
   --soak-interval S       seconds between soak RSS samples (default: 5)
   --placement NAME        CPU placement: ${Object.keys(PLACEMENTS).join(' | ')} (default: split)
@@ -37,6 +38,7 @@ const OPTIONS = {
   'latency-duration': { type: 'string', default: '5' },
   'paired-runs': { type: 'string', default: '0' },
   'paired-duration': { type: 'string', default: '5' },
+  'paired-warmup': { type: 'string', default: '12' },
   soak: { type: 'string', default: '0' },
   'soak-interval': { type: 'string', default: '5' },
   placement: { type: 'string', default: 'split' },
@@ -57,6 +59,7 @@ const LIMITS = {
   'latency-duration': [1, 600],
   'paired-runs': [0, 100],
   'paired-duration': [1, 600],
+  'paired-warmup': [0, 600],
   soak: [0, 3600],
   'soak-interval': [1, 600],
   'lock-wait': [0, 86_400],

@@ -124,7 +124,8 @@ export function ratios(summaries) {
  * The scheduler splits that CPU between them, so other/base req/s is the inverse ratio of their CPU
  * cost per request, and a change in the machine's speed during a round hits both alike. On a VM whose
  * speed drifts, sequential runs move by 10–50% while this ratio moves by a few percent (and is 1.00
- * for a gateway paired with an identical one).
+ * for a gateway paired with an identical one). Both must be warm: the first gateway has served every
+ * earlier pair, so a short warm-up leaves the other one behind (4 s cost it 3–4% here; 12 s did not).
  */
 export async function pairedRounds(base, other, { rounds, connections, seconds, warmup, upstream, log }) {
   const load = (target, s) =>
