@@ -63,11 +63,14 @@ const { chindingsSym } = pino.symbols;
  * JSON.stringify of the same fields takes ~1.3 µs.
  */
 function withLines(log: pino.Logger, out: pino.DestinationStream): Log {
-  const line: Logger['line'] = function (this: pino.Logger, level, fields, msg) {
-    if (!this.isLevelEnabled(level)) return;
+  type Bound = pino.Logger & { [chindingsSym]?: string };
+  const line: Logger['line'] = function (this: unknown, level, fields, msg) {
+    // Called on the root or a child (`child.line(…)`); called unbound, it writes as the root.
+    const self = (this as Bound | undefined)?.[chindingsSym] === undefined ? (log as Bound) : (this as Bound);
+    if (!self.isLevelEnabled(level)) return;
     const inner = fields.length > 2 ? `,${fields.slice(1, -1)}` : '';
     out.write(
-      `{"level":${this.levels.values[level]},"time":${Date.now()}${(this as unknown as Record<symbol, string>)[chindingsSym]}${inner},"msg":${JSON.stringify(msg)}}\n`,
+      `{"level":${self.levels.values[level]},"time":${Date.now()}${self[chindingsSym]}${inner},"msg":${JSON.stringify(msg)}}\n`,
     );
   };
   return Object.assign(log, { line });

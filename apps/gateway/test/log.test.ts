@@ -34,6 +34,14 @@ describe('Logger.line', () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ log: 'access', status: 200, msg: 'ok' });
   });
 
+  it('writes as the root logger when called unbound', async () => {
+    const { log, lines } = capture();
+    const { line } = log;
+    line!('info', '{"a":1}', 'unbound');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(JSON.parse(lines[0]!)).toEqual({ level: 30, time: expect.any(Number), a: 1, msg: 'unbound' });
+  });
+
   it('respects the level and accepts an empty field set', async () => {
     const { log, lines } = capture('info');
     log.line!('debug', '{"a":1}', 'hidden');

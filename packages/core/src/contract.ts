@@ -248,7 +248,7 @@ export interface Logger {
    * Optional, for fixed-schema lines written on every request (the access log): `fields` is the text
    * of a JSON object, written as one line inside the logger's own framing (level, time, a child
    * logger's bindings, msg) with no field-by-field serialization and no redaction pass, so the caller
-   * vouches that it holds no secret.
+   * vouches that it holds no secret. Call it as a method of the logger whose bindings the line carries.
    * Absent when the output is not JSON lines (`logging.format: pretty`): use the level methods then.
    */
   line?(level: 'debug' | 'info' | 'warn', fields: string, msg: string): void;

@@ -83,8 +83,9 @@ export interface Instruments {
  * A counter summed in this process and reported to OpenTelemetry (as an observable counter) when
  * metrics are collected. A synchronous OpenTelemetry counter hashes its attribute set on every add —
  * sorts the keys and JSON.stringifies them, 1–2 µs — and a request adds to five of them. Here an add
- * joins the label values in a fixed key order and finds its series in a Map; the label object is kept
- * once per series. Exported series, names and values are the same as a synchronous counter's.
+ * finds its series by the values of the declared labels (length-prefixed, so no two label sets share a
+ * key) in a Map; the label object is built once per series. Exported series, names and values are the
+ * same as a synchronous counter's; a missing label is exported empty, which Prometheus reads as absent.
  */
 export class SummedCounter {
   private readonly series = new Map<string, { labels: Attributes; value: number }>();
@@ -93,7 +94,7 @@ export class SummedCounter {
     meter: Meter,
     name: string,
     description: string,
-    /** Every label this counter takes: the series key is their values in this order. */
+    /** Every label this counter takes, in the order the series key is built. */
     private readonly keys: readonly string[],
   ) {
     meter.createObservableCounter(name, { description }).addCallback((result) => {
@@ -101,12 +102,21 @@ export class SummedCounter {
     });
   }
 
-  add(value: number, labels: Record<string, string>): void {
+  add(value: number, labels: Readonly<Record<string, string>> = {}): void {
+    // As a synchronous counter does: a counter never goes down (a lower sum would read as a reset).
+    if (!(value >= 0)) return;
     let key = '';
-    for (const k of this.keys) key += `${labels[k]}\u0000`;
+    for (const k of this.keys) {
+      const v = labels[k] ?? '';
+      key += `${v.length}:${v}`;
+    }
     const series = this.series.get(key);
     if (series) series.value += value;
-    else this.series.set(key, { labels: { ...labels }, value });
+    else {
+      const own: Attributes = {};
+      for (const k of this.keys) own[k] = labels[k] ?? '';
+      this.series.set(key, { labels: own, value });
+    }
   }
 }
 

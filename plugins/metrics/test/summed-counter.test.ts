@@ -3,6 +3,7 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SummedCounter } from '../src/instruments.js';
+import { parseProm } from './prom.js';
 
 const serializer = new PrometheusSerializer('', false, undefined, true, true);
 
@@ -13,14 +14,17 @@ async function exposition(record: (provider: MeterProvider) => void): Promise<st
   record(provider);
   const { resourceMetrics } = await exporter.collect();
   await provider.shutdown();
-  // Series order is insertion order in both; compare them as sets of lines.
-  return serializer.serialize(resourceMetrics).split('\n').sort().join('\n');
+  // The same series in any order, each with its labels in any order.
+  return parseProm(serializer.serialize(resourceMetrics))
+    .map((sample) => JSON.stringify([sample.name, Object.entries(sample.labels).sort(), sample.value]))
+    .sort()
+    .join('\n');
 }
 
 const add = fc.record({
   value: fc.oneof(fc.nat(1000), fc.double({ min: 0, max: 1, noNaN: true })),
-  route: fc.constantFrom('chat', 'fast', 'r"q'),
-  status: fc.constantFrom('200', '429', '502'),
+  route: fc.constantFrom('chat', 'fast', 'r"q', '1:a', '', 'a\u0000'),
+  status: fc.constantFrom('200', '429', '502', '1:a', ''),
   reversed: fc.boolean(),
 });
 
@@ -42,5 +46,15 @@ describe('SummedCounter', () => {
       }),
       { numRuns: 50 },
     );
+  });
+
+  it('drops negative and NaN values, as a synchronous counter does', async () => {
+    const text = await exposition((p) => {
+      const c = new SummedCounter(p.getMeter('t'), 'demo_requests', 'Demo.', ['route']);
+      c.add(2, { route: 'chat' });
+      c.add(-1, { route: 'chat' });
+      c.add(Number.NaN, { route: 'chat' });
+    });
+    expect(text).toBe(JSON.stringify(['demo_requests_total', [['route', 'chat']], 2]));
   });
 });
