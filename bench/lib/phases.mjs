@@ -133,7 +133,11 @@ export async function pairedRounds(base, other, { rounds, connections, seconds, 
   if (warmup > 0) await Promise.all([load(base, warmup), load(other, warmup)]);
   const runs = [];
   for (let round = 1; round <= rounds; round++) {
-    const [a, b] = await Promise.all([load(base, seconds), load(other, seconds)]);
+    // Which load starts first alternates, so its head start (connections opened first) favours neither.
+    const [a, b] =
+      round % 2 === 1
+        ? await Promise.all([load(base, seconds), load(other, seconds)])
+        : (await Promise.all([load(other, seconds), load(base, seconds)])).reverse();
     for (const handle of [base.handle, other.handle, upstream]) assertAlive(handle);
     const run = {
       base_rps: round2(a.rps),
