@@ -49,10 +49,14 @@ export function choosePlacement(name) {
   return { name, ...placement };
 }
 
+/** Moves a running process, all its threads included, to `cpus`. */
+function pin(cpus, pid) {
+  execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+}
+
 /** Pins the runner (the load generator), all its threads included, to its CPU. */
 export function pinRunner(placement) {
-  if (placement.runner === undefined) return;
-  execFileSync('taskset', ['-a', '-p', '-c', placement.runner, String(process.pid)], { stdio: 'ignore' });
+  if (placement.runner !== undefined) pin(placement.runner, process.pid);
 }
 
 /** Moves running processes (all their threads) to `placement`: used between phases. */
@@ -60,9 +64,7 @@ export function repin(placement, { runner, upstream, servers }) {
   if (!hasTaskset()) return;
   // `none` spreads them over every CPU again (cpus(), not availableParallelism(): this process is pinned).
   const every = `0-${cpus().length - 1}`;
-  const pin = (cpus = every, pid) =>
-    execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
-  pin(placement.runner, runner);
-  pin(placement.upstream, upstream);
-  for (const pid of servers) pin(placement.server, pid);
+  pin(placement.runner ?? every, runner);
+  pin(placement.upstream ?? every, upstream);
+  for (const pid of servers) pin(placement.server ?? every, pid);
 }
